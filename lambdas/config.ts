@@ -1,0 +1,46 @@
+import * as z from 'zod/mini';
+
+/**
+ * The Lambda's settings, read from the environment once per cold start and checked by one schema,
+ * so a misconfigured deployment fails on its first request with a message naming the setting.
+ * Key material is not here: `keys/loadKeys.ts` fetches it by reference.
+ */
+const configSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
+  /** DynamoDB Local's address; unset in AWS. */
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  TOKEN_ISSUER: z._default(z.string().check(z.minLength(1)), 'athos-external-api'),
+  SESSION_TOKEN_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(900)), 300),
+  CONNECTION_URL: z._default(z.url(), 'wss://voice.useathos.ai/v1/connect'),
+  /** Comma-separated origins the redeem route answers CORS for; `*` for any. */
+  ALLOWED_ORIGINS: z._default(z.string(), '*'),
+});
+
+export interface Config {
+  readonly tableName: string;
+  readonly region: string;
+  readonly dynamoEndpoint?: string;
+  readonly tokenIssuer: string;
+  readonly sessionTokenTtlSeconds: number;
+  readonly connectionUrl: string;
+  readonly allowedOrigins: readonly string[];
+}
+
+export const readConfig = (env: NodeJS.ProcessEnv): Config => {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const settings = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+    throw new Error(`Invalid configuration: check ${settings.join(', ')}`);
+  }
+  const value = parsed.data;
+  return {
+    tableName: value.TABLE_NAME,
+    region: value.AWS_REGION,
+    ...(value.DYNAMODB_ENDPOINT ? { dynamoEndpoint: value.DYNAMODB_ENDPOINT } : {}),
+    tokenIssuer: value.TOKEN_ISSUER,
+    sessionTokenTtlSeconds: value.SESSION_TOKEN_TTL_SECONDS,
+    connectionUrl: value.CONNECTION_URL,
+    allowedOrigins: value.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+  };
+};

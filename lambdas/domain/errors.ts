@@ -1,0 +1,37 @@
+/** The contract's closed list of error codes (`components.schemas.ErrorCode`). */
+export const errorCodes = [
+  'INVALID_API_KEY',
+  'API_KEY_REVOKED',
+  'INVALID_TOKEN',
+  'TOKEN_EXPIRED',
+  'TOKEN_ALREADY_USED',
+  'IP_NOT_ALLOWED',
+  'TENANT_INACTIVE',
+  'TENANT_QUOTA_EXCEEDED',
+  'INVALID_REQUEST',
+  'DRILL_NOT_FOUND',
+  'CALL_NOT_FOUND',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/**
+ * A failure the caller may be told about: it carries a contract code and a message that is safe to
+ * show. Thrown where the fact is known; turned into HTTP in one place (`http/errorResponse.ts`).
+ * The `cause` is for logs only and never reaches a client.
+ */
+export class AthosError extends Error {
+  override readonly name = 'AthosError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const isAthosError = (error: unknown): error is AthosError => error instanceof AthosError;

@@ -1,0 +1,16 @@
+import { randomBase62, randomBase64Url } from './random.js';
+
+/** Public call ids look like `athos_call_GZ1DjOkZv_VEPoE-CJ8mp`: 21 base64url characters, 126 bits. */
+export const callIdPattern = /^athos_call_[A-Za-z0-9_-]{21}$/;
+export const newCallId = (): string => `athos_call_${randomBase64Url(16).slice(0, 21)}`;
+
+export const newSessionId = (): string => `ext_${randomBase64Url(16).slice(0, 21)}`;
+
+export const newTokenId = (): string => randomBase64Url(18);
+
+/** Tenant ids are embedded in API keys (see apiKeys.ts), so their body has a fixed shape. */
+export const tenantIdBodyLength = 16;
+export const tenantIdPattern = /^tnt_[0-9A-Za-z]{16}$/;
+export const newTenantId = (): string => `tnt_${randomBase62(tenantIdBodyLength)}`;
+
+export const newApiKeyId = (): string => `key_${randomBase62(16)}`;

@@ -1,0 +1,62 @@
+import type { ApiKeyRecord, CallRecord, Score, SlimCallRecord, TenantRecord, Transcript } from './records.js';
+
+/** What the operations need from the outside world. DynamoDB implements them in `store/`. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface AuthStore {
+  /** The key with this hash and the tenant it claims, fetched together. */
+  findKeyAndTenant(keyHash: string, tenantId: string): Promise<{ key?: ApiKeyRecord; tenant?: TenantRecord }>;
+}
+
+export interface QuotaStore {
+  /**
+   * Counts one session against the tenant's month, atomically.
+   * @returns false when `limit` sessions were already counted (and then counts nothing)
+   */
+  countSession(tenantId: string, month: string, limit: number | null): Promise<boolean>;
+}
+
+export interface ListCallsQuery {
+  readonly tenantId: string;
+  readonly from: string;
+  readonly to?: string;
+  readonly source?: string;
+  readonly externalUserId?: string;
+  readonly externalAgencyId?: string;
+  readonly limit: number;
+  /** Where the previous page ended (its last row's sort key); absent for the first page. */
+  readonly after?: string;
+}
+
+export interface CallPage {
+  readonly calls: readonly SlimCallRecord[];
+  /** Present only when more calls follow. */
+  readonly next?: string;
+}
+
+export interface ScoredCallUpdate {
+  readonly callId: string;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationSec: number;
+  readonly scoredAt: string;
+  readonly transcript: Transcript;
+  readonly score: Score;
+}
+
+export interface CallStore {
+  /**
+   * Records the token as used and creates the call, both or neither.
+   * @returns 'already-used' when the token was redeemed before (nothing is written then)
+   */
+  createRedeemedCall(call: CallRecord, tokenUse: { jti: string; expiresAt: Date }): Promise<'created' | 'already-used'>;
+  findCall(callId: string): Promise<CallRecord | undefined>;
+  listScoredCalls(query: ListCallsQuery): Promise<CallPage>;
+  /** @returns 'not-redeemed' when the call does not exist or was already scored (nothing is written then) */
+  recordScored(update: ScoredCallUpdate): Promise<'scored' | 'not-redeemed'>;
+}

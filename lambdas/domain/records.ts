@@ -1,0 +1,87 @@
+import * as z from 'zod/mini';
+import { difficulties } from './drills.js';
+
+/**
+ * The shapes this service stores and returns. The zod schemas are the single source: they check
+ * input from outside (the scoring pipeline, operator files) and give the TypeScript types.
+ */
+
+/** Diarized turns. The contract says to treat turns loosely, so extra keys are kept. */
+export const transcriptSchema = z.array(
+  z.looseObject({
+    role: z.string().check(z.minLength(1), z.maxLength(64)),
+    content: z.string().check(z.maxLength(100_000)),
+  }),
+);
+export type Transcript = z.infer<typeof transcriptSchema>;
+
+/** Richer scoring will add keys; those pass through untouched. */
+export const scoreSchema = z.looseObject({
+  overallScore: z.number().check(z.gte(0), z.lte(100)),
+  summary: z.string(),
+  feedback: z.string(),
+});
+export type Score = z.infer<typeof scoreSchema>;
+
+export const callStatuses = ['redeemed', 'scored'] as const;
+
+export interface CallRecord {
+  readonly callId: string;
+  readonly tenantId: string;
+  readonly sessionId: string;
+  readonly source: 'roleplay';
+  readonly externalUserId: string;
+  readonly externalAgencyId: string | null;
+  readonly drillKey: string;
+  readonly difficulty: (typeof difficulties)[number];
+  readonly personaName: string;
+  readonly status: (typeof callStatuses)[number];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+  readonly durationSec?: number;
+  readonly scoredAt?: string;
+  readonly transcript?: Transcript;
+  readonly score?: Score;
+}
+
+/** What a list row carries: no transcript, no score (the contract's `SlimCall`). */
+export type SlimCallRecord = Pick<
+  CallRecord,
+  'callId' | 'source' | 'externalUserId' | 'externalAgencyId' | 'drillKey' | 'startedAt' | 'endedAt' | 'durationSec' | 'scoredAt'
+>;
+
+export interface TenantRecord {
+  readonly tenantId: string;
+  readonly name: string;
+  readonly status: 'active' | 'inactive';
+  /** CIDRs the tenant's servers call from; empty admits any address. */
+  readonly allowedCidrs: readonly string[];
+  /** Sessions a tenant may mint per calendar month (UTC); null is no cap. */
+  readonly monthlySessionQuota: number | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ApiKeyRecord {
+  readonly keyId: string;
+  readonly tenantId: string;
+  readonly keyHash: string;
+  readonly displayPrefix: string;
+  readonly label: string | null;
+  readonly status: 'active' | 'revoked';
+  readonly createdAt: string;
+  /** Set when a key is rotated: it keeps working until then (the overlap), and is revoked after. */
+  readonly expiresAt: string | null;
+}
+
+/** What the scoring pipeline reports when a redeemed call has ended and been scored. */
+export const scoredCallReportSchema = z.object({
+  callId: z.string(),
+  startedAt: z.iso.datetime({ offset: true }),
+  endedAt: z.iso.datetime({ offset: true }),
+  transcript: transcriptSchema,
+  score: scoreSchema,
+});
+export type ScoredCallReport = z.infer<typeof scoredCallReportSchema>;

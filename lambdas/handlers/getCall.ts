@@ -1,0 +1,17 @@
+import { systemClock } from '../domain/ports.js';
+import { apiKeyAuthenticator } from '../http/authenticators.js';
+import { createHandler } from '../http/createHandler.js';
+import { toCallDetail } from '../http/presenters.js';
+import { routes } from '../http/routes.js';
+import { getCall } from '../operations/getCall.js';
+import { config, table } from '../runtime.js';
+import { createAuthStore } from '../store/authStore.js';
+import { createCallStore } from '../store/callStore.js';
+
+const calls = createCallStore(table);
+
+export const handler = createHandler(routes.getCall, config.allowedOrigins, {
+  authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
+  parse: (event) => event.pathParameters?.callId ?? '',
+  run: async ({ principal, input }) => toCallDetail(await getCall({ calls }, { tenantId: principal.tenantId, callId: input })),
+});

@@ -1,0 +1,31 @@
+import { systemClock } from '../domain/ports.js';
+import { apiKeyAuthenticator } from '../http/authenticators.js';
+import { createHandler } from '../http/createHandler.js';
+import { toSlimCall } from '../http/presenters.js';
+import { singleQueryParameters } from '../http/request.js';
+import { routes } from '../http/routes.js';
+import { listCallsQuery } from '../http/schemas.js';
+import { parseWith } from '../http/validation.js';
+import { once } from '../once.js';
+import { listCalls } from '../operations/listCalls.js';
+import { config, table } from '../runtime.js';
+import { createAuthStore } from '../store/authStore.js';
+import { createCallStore } from '../store/callStore.js';
+import { createCursorCodec } from '../tokens/cursors.js';
+import { loadKeySet } from '../tokens/loadKeySet.js';
+
+const calls = createCallStore(table);
+const cursors = once(async () => createCursorCodec(await loadKeySet('cursor')));
+const defaultPageSize = 50;
+
+export const handler = createHandler(routes.listCalls, config.allowedOrigins, {
+  authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
+  parse: (event) => parseWith(listCallsQuery, singleQueryParameters(event)),
+  run: async ({ principal, input }) => {
+    const { page, nextCursor } = await listCalls(
+      { calls, cursors: await cursors() },
+      { ...input, tenantId: principal.tenantId, limit: input.limit === undefined ? defaultPageSize : Number(input.limit) },
+    );
+    return { data: page.calls.map(toSlimCall), nextCursor };
+  },
+});

@@ -1,0 +1,30 @@
+import { systemClock } from '../domain/ports.js';
+import { apiKeyAuthenticator } from '../http/authenticators.js';
+import { createHandler } from '../http/createHandler.js';
+import { jsonObjectBody } from '../http/request.js';
+import { routes } from '../http/routes.js';
+import { mintSessionRequest } from '../http/schemas.js';
+import { parseWith } from '../http/validation.js';
+import { once } from '../once.js';
+import { mintSession } from '../operations/mintSession.js';
+import { config, table } from '../runtime.js';
+import { createAuthStore } from '../store/authStore.js';
+import { createQuotaStore } from '../store/quotaStore.js';
+import { loadKeySet } from '../tokens/loadKeySet.js';
+import { createSessionTokens } from '../tokens/sessionTokens.js';
+
+const quota = createQuotaStore(table);
+const sessionTokens = once(async () =>
+  createSessionTokens(
+    await loadKeySet('sessionToken'),
+    { issuer: config.tokenIssuer, ttlSeconds: config.sessionTokenTtlSeconds },
+    systemClock,
+  ),
+);
+
+export const handler = createHandler(routes.mintSession, config.allowedOrigins, {
+  authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
+  parse: (event) => parseWith(mintSessionRequest, jsonObjectBody(event)),
+  run: async ({ principal, input }) =>
+    mintSession({ quota, tokens: await sessionTokens(), clock: systemClock }, { tenant: principal, ...input }),
+});

@@ -1,0 +1,36 @@
+import { systemClock } from '../domain/ports.js';
+import { sessionTokenAuthenticator } from '../http/authenticators.js';
+import { createHandler } from '../http/createHandler.js';
+import { jsonObjectBody } from '../http/request.js';
+import { routes } from '../http/routes.js';
+import { redeemSessionRequest } from '../http/schemas.js';
+import { parseWith } from '../http/validation.js';
+import { once } from '../once.js';
+import { redeemSession } from '../operations/redeemSession.js';
+import { config, table } from '../runtime.js';
+import { createCallStore } from '../store/callStore.js';
+import { createConnectionTickets } from '../tokens/connectionTickets.js';
+import { loadKeySet } from '../tokens/loadKeySet.js';
+import { createSessionTokens } from '../tokens/sessionTokens.js';
+
+const calls = createCallStore(table);
+const sessionTokens = once(async () =>
+  createSessionTokens(
+    await loadKeySet('sessionToken'),
+    { issuer: config.tokenIssuer, ttlSeconds: config.sessionTokenTtlSeconds },
+    systemClock,
+  ),
+);
+const tickets = once(async () =>
+  createConnectionTickets(await loadKeySet('connectionTicket'), config.tokenIssuer, systemClock),
+);
+
+export const handler = createHandler(routes.redeemSession, config.allowedOrigins, {
+  authenticate: sessionTokenAuthenticator(sessionTokens),
+  parse: (event) => parseWith(redeemSessionRequest, jsonObjectBody(event)),
+  run: async ({ principal, input }) =>
+    redeemSession(
+      { calls, tickets: await tickets(), clock: systemClock, connectionUrl: config.connectionUrl },
+      { session: principal, drillKey: input.drillKey, difficulty: input.difficulty, state: input.filters?.state },
+    ),
+});

@@ -1,0 +1,56 @@
+import type { CallPage, CallStore } from '../domain/ports.js';
+import { AthosError } from '../domain/errors.js';
+import type { CursorCodec } from '../tokens/cursors.js';
+
+export interface ListCallsPorts {
+  readonly calls: CallStore;
+  readonly cursors: CursorCodec;
+}
+
+export interface ListCallsRequest {
+  readonly tenantId: string;
+  readonly from: string;
+  readonly to?: string | undefined;
+  readonly source?: string | undefined;
+  readonly externalUserId?: string | undefined;
+  readonly externalAgencyId?: string | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/**
+ * A page of the tenant's scored calls, newest first.
+ * 1. Normalise the window to UTC; a window that ends before it starts is INVALID_REQUEST.
+ * 2. Open the cursor, which only this tenant with these filters can open.
+ * 3. Read one page from the index that fits the filters; seal where it ended into the next cursor.
+ */
+export const listCalls = async (
+  { calls, cursors }: ListCallsPorts,
+  request: ListCallsRequest,
+): Promise<{ page: CallPage; nextCursor: string | null }> => {
+  const from = new Date(request.from).toISOString();
+  const to = request.to === undefined ? undefined : new Date(request.to).toISOString();
+  if (to !== undefined && to < from) throw new AthosError('INVALID_REQUEST', 'to must not be before from');
+
+  const filters = {
+    tenantId: request.tenantId,
+    from,
+    ...(to === undefined ? {} : { to }),
+    ...(request.source === undefined ? {} : { source: request.source }),
+    ...(request.externalUserId === undefined ? {} : { externalUserId: request.externalUserId }),
+    ...(request.externalAgencyId === undefined ? {} : { externalAgencyId: request.externalAgencyId }),
+  };
+  // Page size is left out on purpose: a client may change it between pages.
+  const binding = JSON.stringify([
+    filters.tenantId,
+    from,
+    to ?? null,
+    request.source ?? null,
+    request.externalUserId ?? null,
+    request.externalAgencyId ?? null,
+  ]);
+  const after = request.cursor === undefined ? undefined : cursors.decode(request.cursor, binding);
+
+  const page = await calls.listScoredCalls({ ...filters, limit: request.limit, ...(after === undefined ? {} : { after }) });
+  return { page, nextCursor: page.next === undefined ? null : cursors.encode(page.next, binding) };
+};

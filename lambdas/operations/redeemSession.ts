@@ -1,0 +1,62 @@
+import { choosePersona, findDrill, type Difficulty } from '../domain/drills.js';
+import { AthosError } from '../domain/errors.js';
+import { newCallId, newSessionId } from '../domain/ids.js';
+import type { CallStore, Clock } from '../domain/ports.js';
+import type { CallRecord } from '../domain/records.js';
+import type { ConnectionTickets } from '../tokens/connectionTickets.js';
+import type { SessionClaims } from '../tokens/sessionTokens.js';
+
+export interface RedeemSessionPorts {
+  readonly calls: CallStore;
+  readonly tickets: ConnectionTickets;
+  readonly clock: Clock;
+  readonly connectionUrl: string;
+}
+
+export interface RedeemSessionRequest {
+  readonly session: SessionClaims;
+  readonly drillKey: string;
+  readonly difficulty: Difficulty;
+  readonly state?: string | undefined;
+}
+
+/**
+ * Starts the live roleplay a session token was minted for, once.
+ * 1. Resolve the drill (unknown: DRILL_NOT_FOUND, and the token stays unused) and pick a persona.
+ * 2. Mark the token used and create the call in one transaction: exactly one redeem wins.
+ * 3. Issue the voice transport's connection ticket for that call.
+ */
+export const redeemSession = async ({ calls, tickets, clock, connectionUrl }: RedeemSessionPorts, request: RedeemSessionRequest) => {
+  const drill = findDrill(request.drillKey);
+  if (!drill) throw new AthosError('DRILL_NOT_FOUND', 'drillKey does not name a known drill');
+  const persona = choosePersona(drill, request.difficulty, request.state);
+
+  const now = clock.now().toISOString();
+  const { session } = request;
+  const call: CallRecord = {
+    callId: newCallId(),
+    tenantId: session.tenantId,
+    sessionId: newSessionId(),
+    source: 'roleplay',
+    externalUserId: session.externalUserId,
+    externalAgencyId: session.externalAgencyId,
+    drillKey: drill.key,
+    difficulty: request.difficulty,
+    personaName: persona.name,
+    status: 'redeemed',
+    createdAt: now,
+    updatedAt: now,
+  };
+  const outcome = await calls.createRedeemedCall(call, { jti: session.jti, expiresAt: session.expiresAt });
+  if (outcome === 'already-used') throw new AthosError('TOKEN_ALREADY_USED', 'Session token has already been used');
+
+  const connectionTicket = await tickets.issue({
+    callId: call.callId,
+    sessionId: call.sessionId,
+    tenantId: call.tenantId,
+    drillKey: call.drillKey,
+    personaName: call.personaName,
+    difficulty: call.difficulty,
+  });
+  return { connectionTicket, connectionUrl, sessionId: call.sessionId, callId: call.callId, persona: { name: persona.name } };
+};

@@ -1,0 +1,14 @@
+import { readConfig } from './config.js';
+import { createDocumentClient } from './store/client.js';
+import type { Table } from './store/table.js';
+
+/** What every handler shares, made once per cold start: the settings and the DynamoDB client. */
+export const config = readConfig(process.env);
+
+export const table: Table = {
+  db: createDocumentClient({
+    region: config.region,
+    ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+  }),
+  name: config.tableName,
+};

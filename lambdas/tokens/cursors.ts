@@ -1,0 +1,58 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { AthosError } from '../domain/errors.js';
+import type { KeySet } from './keySet.js';
+
+/**
+ * List cursors: `<kid>.<base64url(iv | AES-256-GCM ciphertext | tag)>`. The position inside is
+ * hidden and cannot be altered, and the tenant and filters are bound in as associated data: a
+ * cursor used by another tenant, or with other filters, fails to decrypt instead of leaking rows.
+ */
+const maxCursorLength = 1_024;
+const ivBytes = 12;
+const tagBytes = 16;
+
+const invalidCursor = () => new AthosError('INVALID_REQUEST', 'cursor is not valid for this query');
+
+export const createCursorCodec = (keys: KeySet) => {
+  const derived = new Map<string, Buffer>();
+  // A dedicated key per purpose, so the cursor secret never signs or verifies anything else.
+  const aesKeyFor = (kid: string): Buffer | undefined => {
+    let key = derived.get(kid);
+    if (!key) {
+      const material = keys.find(kid);
+      if (!material) return undefined;
+      key = Buffer.from(hkdfSync('sha256', material.secret, new Uint8Array(0), 'athos-list-cursor-v1', 32));
+      derived.set(kid, key);
+    }
+    return key;
+  };
+
+  return {
+    encode(position: string, binding: string): string {
+      const { kid } = keys.current;
+      const iv = randomBytes(ivBytes);
+      const cipher = createCipheriv('aes-256-gcm', aesKeyFor(kid) as Buffer, iv).setAAD(Buffer.from(binding));
+      const sealed = Buffer.concat([iv, cipher.update(position, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+      return `${kid}.${sealed.toString('base64url')}`;
+    },
+
+    /** @throws AthosError INVALID_REQUEST for anything but a cursor we issued for this binding */
+    decode(cursor: string, binding: string): string {
+      if (cursor.length > maxCursorLength) throw invalidCursor();
+      const dot = cursor.indexOf('.');
+      const key = dot > 0 ? aesKeyFor(cursor.slice(0, dot)) : undefined;
+      const sealed = Buffer.from(cursor.slice(dot + 1), 'base64url');
+      if (!key || sealed.length <= ivBytes + tagBytes) throw invalidCursor();
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, ivBytes))
+          .setAAD(Buffer.from(binding))
+          .setAuthTag(sealed.subarray(sealed.length - tagBytes));
+        return Buffer.concat([decipher.update(sealed.subarray(ivBytes, sealed.length - tagBytes)), decipher.final()]).toString('utf8');
+      } catch {
+        throw invalidCursor();
+      }
+    },
+  };
+};
+
+export type CursorCodec = ReturnType<typeof createCursorCodec>;
