@@ -18,3 +18,6 @@ export const listPartitions = {
 
 /** `<endedAt>#<callId>`: newest first when read backwards; the id breaks ties between equal times. */
 export const listSortKey = (endedAt: string, callId: string) => `${endedAt}#${callId}`;
+
+/** The tenant's own pointer to each of its keys, so keys can be listed and revoked by id. */
+export const tenantApiKeyKey = (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` });

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import type { Server } from 'node:http';
+import { routeList } from '../../lambdas/http/routes.js';
+import { keySetSettings, type KeyName } from '../../lambdas/tokens/loadKeySet.js';
+import { createGateway, type GatewayOptions, type LoadedRoute, type ProxyHandler } from './gateway.js';
+
+/**
+ * The deployed handlers, unchanged, behind the local gateway: what `npm start` serves and what the
+ * integration tests call.
+ */
+export interface LocalApiSettings {
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  /** Key set JSON per key name (`{"kid","key"}`), given to the handlers inline. */
+  readonly keys: Record<KeyName, string>;
+  readonly allowedOrigins?: readonly string[];
+  readonly connectionUrl?: string;
+}
+
+/**
+ * The environment a handler reads at cold start, as the stack sets it in AWS (there the keys are
+ * Secrets Manager ARNs, never inline).
+ */
+export const handlerEnvironment = (settings: LocalApiSettings): Record<string, string> => {
+  const env: Record<string, string> = {
+    TABLE_NAME: settings.tableName,
+    DYNAMODB_ENDPOINT: settings.dynamoEndpoint,
+    AWS_REGION: 'us-east-1',
+    ALLOWED_ORIGINS: (settings.allowedOrigins ?? ['*']).join(','),
+    ...(settings.connectionUrl ? { CONNECTION_URL: settings.connectionUrl } : {}),
+  };
+  for (const [name, keySet] of Object.entries(settings.keys)) env[keySetSettings(name as KeyName).inline] = keySet;
+  return env;
+};
+
+/** Sets the handlers' environment, then loads each handler module of the route table. */
+export const loadHandlers = async (settings: LocalApiSettings): Promise<LoadedRoute[]> => {
+  Object.assign(process.env, handlerEnvironment(settings));
+  return Promise.all(
+    routeList.map(async (route) => {
+      const module = (await import(resolve(route.entry))) as { handler: ProxyHandler };
+      return { route, handler: module.handler };
+    }),
+  );
+};
+
+export const createLocalApi = async (
+  settings: LocalApiSettings,
+  options: Omit<GatewayOptions, 'routes' | 'allowedOrigins'> = {},
+): Promise<Server> =>
+  createGateway({ ...options, routes: await loadHandlers(settings), allowedOrigins: settings.allowedOrigins ?? ['*'] });

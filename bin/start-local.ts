@@ -1,0 +1,132 @@
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { systemClock } from '../lambdas/domain/ports.js';
+import { createDocumentClient } from '../lambdas/store/client.js';
+import { createTenantStore } from '../lambdas/store/tenantStore.js';
+import { createLocalApi } from './local/app.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodbLocal.js';
+import { ensureTable } from './local/ensureTable.js';
+import {
+  dynamoDataDirectory,
+  freshLocalState,
+  localDynamoPort,
+  localTableName,
+  readLocalState,
+  writeLocalState,
+  type LocalState,
+} from './local/localState.js';
+import { loadOpenApiDocument } from './local/openApiDocument.js';
+import { seedDemoTenant } from './local/seed.js';
+
+const usage = `Usage: npm start [-- --in-memory] [-- --port N]
+
+Runs the Athos External API on http://127.0.0.1:3000 with DynamoDB Local.
+  --in-memory   a throwaway database (also ATHOS_IN_MEMORY=1); nothing is kept
+  --port N      the API's port (also PORT); default 3000
+Data of a normal run is kept in .data/ (git-ignored): delete it to start over.`;
+
+const { values } = parseArgs({
+  options: { 'in-memory': { type: 'boolean' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const inMemory = values['in-memory'] === true || process.env.ATHOS_IN_MEMORY === '1';
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+  console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
+  process.exit(2);
+}
+// One line per request comes from the gateway below; handlers speak up only for warnings and errors.
+process.env.LOG_LEVEL ??= 'warn';
+
+const step = (message: string) => console.log(`• ${message}`);
+let database: DynamoDbLocal | undefined;
+
+const main = async () => {
+  database = await startDynamoDbLocal({
+    onProgress: step,
+    ...(inMemory ? {} : { dataDirectory: dynamoDataDirectory(), port: localDynamoPort }),
+  });
+
+  const client = new DynamoDBClient({
+    endpoint: database.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  if (await ensureTable(client, localTableName)) step(`Created table ${localTableName}`);
+  client.destroy();
+
+  const table = { db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }), name: localTableName };
+  const state: LocalState = (inMemory ? undefined : readLocalState()) ?? freshLocalState();
+  let newDemoKey: string | undefined;
+  if (!state.demo || !(await createTenantStore(table).findTenant(state.demo.tenantId))) {
+    step('Seeding the demo tenant with a few scored calls');
+    state.demo = await seedDemoTenant(table, systemClock);
+    newDemoKey = state.demo.apiKey;
+  }
+  if (!inMemory) writeLocalState(state);
+
+  const server = await createLocalApi(
+    { dynamoEndpoint: database.endpoint, tableName: localTableName, keys: state.keys },
+    {
+      openApiDocument: loadOpenApiDocument(),
+      onRequest: ({ method, path, status, requestId, ms }) =>
+        console.log(`${method} ${path.split('?')[0]} → ${status} in ${ms} ms (${requestId})`),
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  shutdownHooks.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  printWelcome(`http://127.0.0.1:${port}`, state, newDemoKey);
+};
+
+const printWelcome = (base: string, state: LocalState, newDemoKey: string | undefined) => {
+  const demo = state.demo;
+  if (!demo) return;
+  const keyLine = newDemoKey
+    ? `Demo API key (shown now, when it was created; also kept in .data/local.json):\n  export ATHOS_API_KEY=${newDemoKey}`
+    : `Demo API key: kept in .data/local.json. Load it with:\n  export ATHOS_API_KEY=$(node -p "require('./.data/local.json').demo.apiKey")`;
+  const json = `-H 'Content-Type: application/json'`;
+  console.log(`
+Athos External API is running on ${base}  (OpenAPI: ${base}/openapi.json; Ctrl-C stops it)
+
+${keyLine}
+
+1. Mint a session token (your backend):
+  curl -s -X POST ${base}/session -H "Authorization: Bearer $ATHOS_API_KEY" ${json} -d '{"externalUserId":"rep_8842","externalAgencyId":"agency_chicago"}'
+
+2. Redeem it once (the browser SDK), pasting the token from step 1:
+  export ATHOS_SESSION_TOKEN=<token>
+  curl -s -X POST ${base}/roleplay/session -H "Authorization: Bearer $ATHOS_SESSION_TOKEN" ${json} -d '{"drillKey":"ma-full-sale","difficulty":"Advanced","filters":{"state":"CA"}}'
+
+3. List scored calls, newest first:
+  curl -s "${base}/calls?from=2020-01-01T00:00:00Z&limit=5" -H "Authorization: Bearer $ATHOS_API_KEY"
+
+4. Read one call with its transcript and score:
+  curl -s ${base}/calls/${demo.callId} -H "Authorization: Bearer $ATHOS_API_KEY"
+`);
+};
+
+const shutdownHooks: (() => Promise<void>)[] = [];
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  for (const hook of shutdownHooks) await hook();
+  await database?.stop();
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+// npm's shell dies on SIGTERM without passing it on; a changed parent means whoever started us is gone.
+const parentAtStart = process.ppid;
+setInterval(() => process.ppid !== parentAtStart && void shutdown(0), 500).unref();
+
+main().catch(async (error: unknown) => {
+  console.error(`\nCould not start: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});
