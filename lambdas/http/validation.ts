@@ -6,11 +6,11 @@ export const invalidRequest = (message: string) => new AthosError('INVALID_REQUE
 type Issue = z.core.$ZodIssue;
 
 /** One plain sentence per zod issue, naming the field (zod/mini ships no messages of its own). */
-const describeIssue = (issue: Issue): string => {
+const describeIssue = (issue: Issue, input: unknown): string => {
   const field = issue.path.length > 0 ? issue.path.join('.') : 'request body';
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `${field} is required` : `${field} must be ${article(issue.expected)}`;
+      return valueAt(input, issue.path) === undefined ? `${field} is required` : `${field} must be ${article(issue.expected)}`;
     case 'too_small':
       return issue.origin === 'string' ? `${field} must not be empty` : `${field} is too small`;
     case 'too_big':
@@ -25,6 +25,12 @@ const describeIssue = (issue: Issue): string => {
   }
 };
 
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>(
+    (value, key) => (typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
+
 const article = (type: string) => (type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`);
 
 /** @throws AthosError INVALID_REQUEST describing the first problem */
@@ -32,5 +38,5 @@ export const parseWith = <T>(schema: z.ZodMiniType<T>, value: unknown): T => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const [first] = result.error.issues;
-  throw invalidRequest(first ? describeIssue(first) : 'request is invalid');
+  throw invalidRequest(first ? describeIssue(first, value) : 'request is invalid');
 };

@@ -1,0 +1,20 @@
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // swc strips types and turns ESM into what Jest runs; `npm test` type-checks with tsc first.
+  transform: {
+    '^.+\\.(t|j)s$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
+  },
+  // Middy 6 and jose 6 ship only ES modules.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  globalSetup: '<rootDir>/test/support/globalSetup.cjs',
+  globalTeardown: '<rootDir>/test/support/globalTeardown.cjs',
+  setupFiles: ['<rootDir>/test/support/quietLogs.ts'],
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,79 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createScoredCall, type ScoredCallSpec } from '../../bin/local/seed.js';
+import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
+import { newApiKeyId, newTenantId } from '../../lambdas/domain/ids.js';
+import { systemClock } from '../../lambdas/domain/ports.js';
+import type { TenantRecord } from '../../lambdas/domain/records.js';
+import { createCallStore } from '../../lambdas/store/callStore.js';
+import { createDocumentClient } from '../../lambdas/store/client.js';
+import type { Table } from '../../lambdas/store/table.js';
+import { createTenantStore } from '../../lambdas/store/tenantStore.js';
+import { dynamoEndpoint, testTableName } from './testSettings.js';
+
+/** Direct access to the test table: to arrange tenants and calls, and to check what was written. */
+export const testTable = (): Table => ({
+  db: createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint() }),
+  name: testTableName,
+});
+
+export interface TestTenantOptions {
+  readonly status?: TenantRecord['status'];
+  readonly monthlySessionQuota?: number | null;
+  readonly allowedCidrs?: readonly string[];
+  readonly keyStatus?: 'active' | 'revoked';
+  readonly keyExpiresAt?: string | null;
+}
+
+/** A tenant and one API key for it, written as onboarding writes them. */
+export const createTestTenant = async (table: Table, options: TestTenantOptions = {}) => {
+  const tenants = createTenantStore(table);
+  const now = new Date().toISOString();
+  const tenant: TenantRecord = {
+    tenantId: newTenantId(),
+    name: 'Test Reseller',
+    status: options.status ?? 'active',
+    allowedCidrs: options.allowedCidrs ?? [],
+    monthlySessionQuota: options.monthlySessionQuota ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await tenants.createTenant(tenant);
+  const apiKey = generateApiKey(tenant.tenantId);
+  const parsed = parseApiKey(apiKey);
+  if (!parsed) throw new Error('generated key does not parse');
+  await tenants.createApiKey({
+    keyId: newApiKeyId(),
+    tenantId: tenant.tenantId,
+    keyHash: parsed.hash,
+    displayPrefix: parsed.displayPrefix,
+    label: 'test',
+    status: options.keyStatus ?? 'active',
+    createdAt: now,
+    expiresAt: options.keyExpiresAt ?? null,
+  });
+  return { tenant, apiKey };
+};
+
+/** Scored calls as the pipeline would leave them, written a few at a time. @returns their ids */
+export const seedScoredCalls = async (table: Table, specs: readonly ScoredCallSpec[]): Promise<string[]> => {
+  const ports = { calls: createCallStore(table), clock: systemClock };
+  const ids: string[] = [];
+  for (let i = 0; i < specs.length; i += 25) {
+    ids.push(...(await Promise.all(specs.slice(i, i + 25).map((spec) => createScoredCall(ports, spec)))));
+  }
+  return ids;
+};
+
+/** Every item of the table that mentions the tenant: what a test compares before and after. */
+export const itemsOfTenant = async (table: Table, tenantId: string): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.db.send(new ScanCommand({ TableName: table.name, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) {
+      if (JSON.stringify(item).includes(tenantId)) items.push(item);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items.sort((a, b) => `${String(a.pk)}${String(a.sk)}`.localeCompare(`${String(b.pk)}${String(b.sk)}`));
+};

@@ -1,0 +1,5 @@
+import type { DynamoDbLocal } from '../../bin/local/dynamodbLocal.js';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { athosTestDatabase?: DynamoDbLocal }).athosTestDatabase?.stop();
+}
