@@ -177,7 +177,7 @@ describe('POST /session', () => {
       expect(response.body.error.message).toBe(message);
     });
 
-    it.each([
+    it.each<[string, { body?: string; json?: unknown; headers?: Record<string, string> }, string]>([
       ['malformed JSON', { body: '{"externalUserId":', headers: { 'Content-Type': 'application/json' } }, 'request body is not valid JSON'],
       ['an array', { body: '["rep"]', headers: { 'Content-Type': 'application/json' } }, 'request body must be a JSON object'],
       ['a JSON string', { body: '"rep"', headers: { 'Content-Type': 'application/json' } }, 'request body must be a JSON object'],

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createScoredCall, type ScoredCallSpec } from '../../bin/local/seed.js';
 import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
-import { newApiKeyId, newTenantId } from '../../lambdas/domain/ids.js';
+import { newApiKeyId, newCallId, newSessionId, newTenantId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import type { TenantRecord } from '../../lambdas/domain/records.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
@@ -76,4 +77,28 @@ export const itemsOfTenant = async (table: Table, tenantId: string): Promise<Rec
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items.sort((a, b) => `${String(a.pk)}${String(a.sk)}`.localeCompare(`${String(b.pk)}${String(b.sk)}`));
+};
+
+/** A call a rep redeemed that the pipeline has not scored yet. @returns its id */
+export const createRedeemedCall = async (table: Table, tenantId: string, externalUserId = 'rep_a'): Promise<string> => {
+  const now = new Date().toISOString();
+  const callId = newCallId();
+  await createCallStore(table).createRedeemedCall(
+    {
+      callId,
+      tenantId,
+      sessionId: newSessionId(),
+      source: 'roleplay',
+      externalUserId,
+      externalAgencyId: null,
+      drillKey: 'ma-full-sale',
+      difficulty: 'Advanced',
+      personaName: 'Margaret Chen',
+      status: 'redeemed',
+      createdAt: now,
+      updatedAt: now,
+    },
+    { jti: randomBytes(18).toString('base64url'), expiresAt: new Date(Date.now() + 300_000) },
+  );
+  return callId;
 };

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalApi } from '../../bin/local/app.js';
 import { routeList } from '../../lambdas/http/routes.js';
-import { assertMatchesOpenApi } from './openApiValidator.js';
+import { assertMatchesOpenApi, openApiDocument } from './openApiValidator.js';
 import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';
 
 export interface ApiResponse {
@@ -33,12 +33,15 @@ const routeOf = (method: string, path: string) =>
  * response of an operation is checked against the OpenAPI document before a test sees it.
  */
 export const startTestApi = async (options: { allowedOrigins?: readonly string[] } = {}) => {
-  const server = await createLocalApi({
-    dynamoEndpoint: dynamoEndpoint(),
-    tableName: testTableName,
-    keys: testKeys,
-    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-  });
+  const server = await createLocalApi(
+    {
+      dynamoEndpoint: dynamoEndpoint(),
+      tableName: testTableName,
+      keys: testKeys,
+      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    },
+    { openApiDocument },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 

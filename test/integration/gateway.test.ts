@@ -1,0 +1,40 @@
+import { startTestApi, type TestApi } from '../support/testApi.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+describe('the gateway itself', () => {
+  it.each([
+    ['GET', '/nope'],
+    ['DELETE', '/calls'],
+    ['GET', '/session'],
+    ['PUT', '/roleplay/session'],
+    ['GET', '/calls/a/b'],
+  ])('answers %s %s with a 404 envelope and a request id', async (method, path) => {
+    const response = await api.call(method, path);
+
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({
+      error: { code: 'INVALID_REQUEST', message: 'No route matches this method and path', requestId: response.headers['x-athos-request-id'] },
+    });
+    expect(response.headers['x-athos-request-id']).toMatch(/^req_[0-9a-f-]{36}$/);
+  });
+
+  it('answers a payload over API Gateway limit with 413 INVALID_REQUEST', async () => {
+    const response = await api.call('POST', '/session', { body: Buffer.alloc(10 * 1024 * 1024 + 1, 'x') });
+
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await api.call('GET', '/openapi.json');
+
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(Object.keys(response.body.paths).sort()).toEqual(['/calls', '/calls/{callId}', '/roleplay/session', '/session']);
+  });
+});
