@@ -41,7 +41,8 @@ export const createGateway = (options: GatewayOptions): Server =>
         method: request.method ?? '',
         path: request.url ?? '',
         status: response.statusCode,
-        requestId: `req_${requestId}`,
+        // Whatever id the client was given: the Lambda's `req_…`, or the gateway's bare one.
+        requestId: String(response.getHeader('X-Athos-Request-Id') ?? requestId),
         ms: Math.round(performance.now() - started),
       }),
     );
@@ -67,7 +68,7 @@ const serve = async (options: GatewayOptions, request: IncomingMessage, response
   }
 
   if (method === 'OPTIONS' && onPath.some(({ loaded }) => loaded.route.cors)) {
-    return send(response, 204, { ...preflightHeadersFor(options.allowedOrigins, origin), 'X-Athos-Request-Id': `req_${requestId}` }, '');
+    return send(response, 204, { ...preflightHeadersFor(options.allowedOrigins, origin), 'X-Athos-Request-Id': requestId }, '');
   }
 
   const match = onPath.find(({ loaded }) => loaded.route.method === method);
@@ -224,8 +225,8 @@ const sendGatewayError = (
   send(
     response,
     error.statusCode,
-    { ...corsHeaders, 'Content-Type': 'application/json', 'X-Athos-Request-Id': `req_${requestId}` },
-    gatewayErrorBody(error, `req_${requestId}`),
+    { ...corsHeaders, 'Content-Type': 'application/json', 'X-Athos-Request-Id': requestId },
+    gatewayErrorBody(error, requestId),
   );
 };
 

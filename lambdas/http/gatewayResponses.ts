@@ -3,6 +3,10 @@ import type { ErrorCode } from '../domain/errors.js';
 /**
  * The answers API Gateway gives by itself, before or instead of a Lambda, in the contract's
  * envelope. The CDK stack turns each into a gateway response; the local server gives the same.
+ *
+ * Their request id is the bare gateway request id, in the header and the body alike: a gateway
+ * response maps a header from `context.requestId` or from a literal, never from the two joined,
+ * so it cannot say `req_<id>` as the Lambdas do. Both name the same request.
  */
 export interface GatewayError {
   readonly statusCode: number;

@@ -204,7 +204,7 @@ describe('POST /roleplay/session', () => {
         'access-control-allow-headers': 'Authorization, Content-Type',
         'access-control-expose-headers': 'X-Athos-Request-Id',
       });
-      expect(response.headers['x-athos-request-id']).toMatch(/^req_/);
+      expect(response.headers['x-athos-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it.each(['/session', '/calls', '/calls/athos_call_GZ1DjOkZv_VEPoE-CJ8mp'])('does not answer a preflight on %s', async (path) => {
