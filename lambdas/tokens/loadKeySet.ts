@@ -14,12 +14,19 @@ export const keySetSettings = (name: KeyName) => ({
   inline: `${settingPrefix[name]}_KEYS`,
 });
 
-const fetchSecret = async (secretArn: string): Promise<string> => {
-  // Loaded on demand: only deployed functions read Secrets Manager.
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({ maxAttempts: 3 });
-  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  if (!SecretString) throw new Error(`Secret ${secretArn} has no string value`);
+/**
+ * Reads a secret through the AWS Parameters and Secrets Lambda Extension, which the stack adds to
+ * every function: it serves Secrets Manager on localhost with its own cache, so no Secrets Manager
+ * client has to ride in each bundle.
+ */
+const fetchSecret = async (secretArn: string, env: NodeJS.ProcessEnv): Promise<string> => {
+  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
+  const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`, {
+    headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
+  });
+  if (!response.ok) throw new Error(`the secrets extension answered ${response.status} for ${secretArn}`);
+  const { SecretString } = (await response.json()) as { SecretString?: string };
+  if (!SecretString) throw new Error(`secret ${secretArn} has no string value`);
   return SecretString;
 };
 
@@ -33,6 +40,6 @@ export const loadKeySet = async (name: KeyName, env: NodeJS.ProcessEnv = process
   const inline = env[settings.inline];
   if (inline) return parseKeySet(settings.inline, inline);
   const secretArn = env[settings.secretArn];
-  if (secretArn) return parseKeySet(settings.secretArn, await fetchSecret(secretArn));
+  if (secretArn) return parseKeySet(settings.secretArn, await fetchSecret(secretArn, env));
   throw new Error(`Invalid configuration: set ${settings.secretArn}`);
 };
