@@ -6,7 +6,7 @@ import { singleQueryParameters } from '../http/request.js';
 import { routes } from '../http/routes.js';
 import { listCallsQuery } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
-import { once } from '../once.js';
+import { cached, keySetMaxAgeMs } from '../cached.js';
 import { listCalls } from '../operations/listCalls.js';
 import { config, table } from '../runtime.js';
 import { createAuthStore } from '../store/authStore.js';
@@ -15,7 +15,7 @@ import { createCursorCodec } from '../tokens/cursors.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';
 
 const calls = createCallStore(table);
-const cursors = once(async () => createCursorCodec(await loadKeySet('cursor')));
+const cursors = cached(keySetMaxAgeMs, async () => createCursorCodec(await loadKeySet('cursor')));
 const defaultPageSize = 50;
 
 export const handler = createHandler(routes.listCalls, config.allowedOrigins, {

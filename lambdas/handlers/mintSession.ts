@@ -5,7 +5,7 @@ import { jsonObjectBody } from '../http/request.js';
 import { routes } from '../http/routes.js';
 import { mintSessionRequest } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
-import { once } from '../once.js';
+import { cached, keySetMaxAgeMs } from '../cached.js';
 import { mintSession } from '../operations/mintSession.js';
 import { config, table } from '../runtime.js';
 import { createAuthStore } from '../store/authStore.js';
@@ -14,7 +14,7 @@ import { loadKeySet } from '../tokens/loadKeySet.js';
 import { createSessionTokens } from '../tokens/sessionTokens.js';
 
 const quota = createQuotaStore(table);
-const sessionTokens = once(async () =>
+const sessionTokens = cached(keySetMaxAgeMs, async () =>
   createSessionTokens(
     await loadKeySet('sessionToken'),
     { issuer: config.tokenIssuer, ttlSeconds: config.sessionTokenTtlSeconds },

@@ -5,7 +5,7 @@ import { jsonObjectBody } from '../http/request.js';
 import { routes } from '../http/routes.js';
 import { redeemSessionRequest } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
-import { once } from '../once.js';
+import { cached, keySetMaxAgeMs } from '../cached.js';
 import { redeemSession } from '../operations/redeemSession.js';
 import { config, table } from '../runtime.js';
 import { createCallStore } from '../store/callStore.js';
@@ -14,14 +14,14 @@ import { loadKeySet } from '../tokens/loadKeySet.js';
 import { createSessionTokens } from '../tokens/sessionTokens.js';
 
 const calls = createCallStore(table);
-const sessionTokens = once(async () =>
+const sessionTokens = cached(keySetMaxAgeMs, async () =>
   createSessionTokens(
     await loadKeySet('sessionToken'),
     { issuer: config.tokenIssuer, ttlSeconds: config.sessionTokenTtlSeconds },
     systemClock,
   ),
 );
-const tickets = once(async () =>
+const tickets = cached(keySetMaxAgeMs, async () =>
   createConnectionTickets(await loadKeySet('connectionTicket'), config.tokenIssuer, systemClock),
 );
 
