@@ -41,8 +41,11 @@ export const createCursorCodec = (keys: KeySet) => {
       if (cursor.length > maxCursorLength) throw invalidCursor();
       const dot = cursor.indexOf('.');
       const key = dot > 0 ? aesKeyFor(cursor.slice(0, dot)) : undefined;
-      const sealed = Buffer.from(cursor.slice(dot + 1), 'base64url');
-      if (!key || sealed.length <= ivBytes + tagBytes) throw invalidCursor();
+      const encoded = cursor.slice(dot + 1);
+      const sealed = Buffer.from(encoded, 'base64url');
+      // Node skips foreign characters and ignores a last character's spare bits: only the exact
+      // text we issued may pass, or an altered cursor could open.
+      if (!key || sealed.length <= ivBytes + tagBytes || sealed.toString('base64url') !== encoded) throw invalidCursor();
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, ivBytes))
           .setAAD(Buffer.from(binding))
