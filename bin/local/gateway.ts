@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { corsHeadersFor, preflightHeadersFor } from '../../lambdas/http/cors.js';
-import { gatewayErrorBody, gatewayErrors, type GatewayErrorType } from '../../lambdas/http/gatewayResponses.js';
+import { gatewayCorsHeadersFor, gatewayPreflightHeadersFor } from '../../lambdas/http/cors.js';
+import { gatewayErrorBody, gatewayErrorHeaders, gatewayErrors, type GatewayErrorType } from '../../lambdas/http/gatewayResponses.js';
 import type { Route } from '../../lambdas/http/routes.js';
 
 /**
@@ -56,8 +56,9 @@ const serve = async (options: GatewayOptions, request: IncomingMessage, response
   const onPath = options.routes
     .map((loaded) => ({ loaded, pathParameters: matchPath(loaded.route.path, url.pathname) }))
     .filter((candidate) => candidate.pathParameters !== undefined);
-  // On the CORS route the gateway's own errors carry CORS headers too, or the page cannot read them.
-  const corsHeaders = onPath.some(({ loaded }) => loaded.route.cors) ? corsHeadersFor(options.allowedOrigins, origin) : {};
+  // Gateway responses are API-wide, so they carry CORS headers on every path; that lets the SDK
+  // read a 429 or 413 from the redeem route, and shows a page elsewhere only an error envelope.
+  const corsHeaders = gatewayCorsHeadersFor(options.allowedOrigins, origin);
   const gatewayError = (type: GatewayErrorType) => sendGatewayError(response, type, requestId, corsHeaders);
 
   const body = await readBody(request);
@@ -68,7 +69,7 @@ const serve = async (options: GatewayOptions, request: IncomingMessage, response
   }
 
   if (method === 'OPTIONS' && onPath.some(({ loaded }) => loaded.route.cors)) {
-    return send(response, 204, { ...preflightHeadersFor(options.allowedOrigins, origin), 'X-Athos-Request-Id': requestId }, '');
+    return send(response, 204, { ...gatewayPreflightHeadersFor(options.allowedOrigins, origin), 'X-Athos-Request-Id': requestId }, '');
   }
 
   const match = onPath.find(({ loaded }) => loaded.route.method === method);
@@ -225,7 +226,7 @@ const sendGatewayError = (
   send(
     response,
     error.statusCode,
-    { ...corsHeaders, 'Content-Type': 'application/json', 'X-Athos-Request-Id': requestId },
+    { ...corsHeaders, ...gatewayErrorHeaders(error), 'Content-Type': 'application/json', 'X-Athos-Request-Id': requestId },
     gatewayErrorBody(error, requestId),
   );
 };

@@ -1,4 +1,4 @@
-/** The one CORS policy, shared by the redeem handler, the gateway's own responses and preflight. */
+/** The one CORS policy: the redeem handler's headers, and the gateway's preflight and own responses. */
 export const corsPolicy = {
   allowMethods: ['POST', 'OPTIONS'],
   allowHeaders: ['Authorization', 'Content-Type'],
@@ -26,13 +26,31 @@ export const corsHeadersFor = (allowedOrigins: readonly string[], origin: string
   };
 };
 
-export const preflightHeadersFor = (allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> => {
-  const headers = corsHeadersFor(allowedOrigins, origin);
-  if (Object.keys(headers).length === 0) return {};
-  return {
-    ...headers,
-    'Access-Control-Allow-Methods': corsPolicy.allowMethods.join(', '),
-    'Access-Control-Allow-Headers': corsPolicy.allowHeaders.join(', '),
-    'Access-Control-Max-Age': String(corsPolicy.maxAgeSeconds),
-  };
+/**
+ * What API Gateway itself (preflight, its own error responses) can put in
+ * `Access-Control-Allow-Origin`: a mapping cannot look an origin up in a list. So: `*` when any
+ * origin is allowed, the origin when one is, and the caller's own origin when several are (the
+ * Lambda's answer still grants only listed origins, so a page elsewhere reads no data).
+ */
+export type GatewayAllowOrigin = { readonly kind: 'any' } | { readonly kind: 'fixed'; readonly origin: string } | { readonly kind: 'reflect' };
+
+export const gatewayAllowOrigin = (allowedOrigins: readonly string[]): GatewayAllowOrigin => {
+  if (allowedOrigins.includes('*')) return { kind: 'any' };
+  const [only, ...others] = allowedOrigins;
+  return only !== undefined && others.length === 0 ? { kind: 'fixed', origin: only } : { kind: 'reflect' };
 };
+
+/** The gateway's CORS headers for a request, as the deployed gateway computes them. */
+export const gatewayCorsHeadersFor = (allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> => {
+  const policy = gatewayAllowOrigin(allowedOrigins);
+  const allowOrigin = policy.kind === 'any' ? '*' : policy.kind === 'fixed' ? policy.origin : origin;
+  if (allowOrigin === undefined) return {};
+  return { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': corsPolicy.exposeHeaders.join(', ') };
+};
+
+export const gatewayPreflightHeadersFor = (allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> => ({
+  ...gatewayCorsHeadersFor(allowedOrigins, origin),
+  'Access-Control-Allow-Methods': corsPolicy.allowMethods.join(', '),
+  'Access-Control-Allow-Headers': corsPolicy.allowHeaders.join(', '),
+  'Access-Control-Max-Age': String(corsPolicy.maxAgeSeconds),
+});

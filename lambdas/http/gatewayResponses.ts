@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../domain/errors.js';
+import { retryAfterSeconds } from './errorResponse.js';
 
 /**
  * The answers API Gateway gives by itself, before or instead of a Lambda, in the contract's
@@ -30,3 +31,7 @@ export type GatewayErrorType = keyof typeof gatewayErrors;
 /** The envelope body, with the request id filled in by whoever answers. */
 export const gatewayErrorBody = (error: GatewayError, requestId: string) =>
   JSON.stringify({ error: { code: error.code, message: error.message, requestId } });
+
+/** Headers every gateway error carries besides CORS and the request id. */
+export const gatewayErrorHeaders = (error: GatewayError): Record<string, string> =>
+  error.code === 'SERVICE_UNAVAILABLE' ? { 'Retry-After': String(retryAfterSeconds) } : {};
