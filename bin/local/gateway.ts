@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { gatewayCorsHeadersFor, gatewayPreflightHeadersFor } from '../../lambdas/http/cors.js';
+import { gatewayCorsHeadersFor, preflightHeadersFor } from '../../lambdas/http/cors.js';
 import { gatewayErrorBody, gatewayErrorHeaders, gatewayErrors, type GatewayErrorType } from '../../lambdas/http/gatewayResponses.js';
 import type { Route } from '../../lambdas/http/routes.js';
 
@@ -69,7 +69,7 @@ const serve = async (options: GatewayOptions, request: IncomingMessage, response
   }
 
   if (method === 'OPTIONS' && onPath.some(({ loaded }) => loaded.route.cors)) {
-    return send(response, 204, { ...gatewayPreflightHeadersFor(options.allowedOrigins, origin), 'X-Athos-Request-Id': requestId }, '');
+    return send(response, 204, { ...preflightHeadersFor(options.allowedOrigins, origin), 'X-Athos-Request-Id': requestId }, '');
   }
 
   const match = onPath.find(({ loaded }) => loaded.route.method === method);

@@ -27,7 +27,7 @@ export const corsHeadersFor = (allowedOrigins: readonly string[], origin: string
 };
 
 /**
- * What API Gateway itself (preflight, its own error responses) can put in
+ * What API Gateway's own error responses can put in
  * `Access-Control-Allow-Origin`: a mapping cannot look an origin up in a list. So: `*` when any
  * origin is allowed, the origin when one is, and the caller's own origin when several are (the
  * Lambda's answer still grants only listed origins, so a page elsewhere reads no data).
@@ -48,8 +48,12 @@ export const gatewayCorsHeadersFor = (allowedOrigins: readonly string[], origin:
   return { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': corsPolicy.exposeHeaders.join(', ') };
 };
 
-export const gatewayPreflightHeadersFor = (allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> => ({
-  ...gatewayCorsHeadersFor(allowedOrigins, origin),
+/**
+ * Preflight grants exactly what the redeem handler grants (the gateway's preflight can check a list
+ * in its mapping template), plus the methods and headers a page may use.
+ */
+export const preflightHeadersFor = (allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> => ({
+  ...corsHeadersFor(allowedOrigins, origin),
   'Access-Control-Allow-Methods': corsPolicy.allowMethods.join(', '),
   'Access-Control-Allow-Headers': corsPolicy.allowHeaders.join(', '),
   'Access-Control-Max-Age': String(corsPolicy.maxAgeSeconds),

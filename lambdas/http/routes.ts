@@ -1,3 +1,6 @@
+import type { TableAccess } from '../store/tableAccess.js';
+import type { KeyName } from '../tokens/loadKeySet.js';
+
 /**
  * Every operation of the API, once. The CDK stack builds a function and a method from each row, the
  * local server routes by it, and the tests check it against the OpenAPI document: adding an
@@ -5,9 +8,6 @@
  */
 
 export type AuthScheme = 'apiKey' | 'sessionToken';
-
-/** The table access a route's operation needs: the stack grants exactly this, nothing more. */
-export type TableAccess = 'authRead' | 'quotaWrite' | 'redeemWrite' | 'callRead' | 'callList';
 
 export interface Route {
   /** The contract's operationId. */
@@ -20,9 +20,10 @@ export interface Route {
   readonly auth: AuthScheme;
   /** Whether browsers on other origins may call it (preflight and CORS headers). */
   readonly cors: boolean;
+  /** The table access its operation needs: the stack grants exactly this, nothing more. */
   readonly tableAccess: readonly TableAccess[];
-  /** Which signing keys the handler loads. */
-  readonly keys: readonly ('sessionToken' | 'connectionTicket' | 'cursor')[];
+  /** The signing keys its handler loads: the stack lets it read these secrets and no others. */
+  readonly keys: readonly KeyName[];
 }
 
 export const routes = {

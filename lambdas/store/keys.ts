@@ -1,23 +1,26 @@
 /** Key builders: every item's address, with its entity prefix, is written here and nowhere else. */
 
-export const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' });
+/** Partition key prefixes; IAM conditions (`dynamodb:LeadingKeys`) name them too. */
+export const entityPrefixes = { tenant: 'TENANT#', apiKey: 'APIKEY#', tokenUse: 'JTI#', call: 'CALL#' } as const;
 
-export const quotaKey = (tenantId: string, month: string) => ({ pk: `TENANT#${tenantId}`, sk: `QUOTA#${month}` });
+export const tenantKey = (tenantId: string) => ({ pk: `${entityPrefixes.tenant}${tenantId}`, sk: 'TENANT' });
 
-export const apiKeyKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
+export const quotaKey = (tenantId: string, month: string) => ({ pk: `${entityPrefixes.tenant}${tenantId}`, sk: `QUOTA#${month}` });
 
-export const tokenUseKey = (jti: string) => ({ pk: `JTI#${jti}`, sk: 'JTI' });
+export const apiKeyKey = (keyHash: string) => ({ pk: `${entityPrefixes.apiKey}${keyHash}`, sk: 'APIKEY' });
 
-export const callKey = (callId: string) => ({ pk: `CALL#${callId}`, sk: 'CALL' });
+export const tokenUseKey = (jti: string) => ({ pk: `${entityPrefixes.tokenUse}${jti}`, sk: 'JTI' });
+
+export const callKey = (callId: string) => ({ pk: `${entityPrefixes.call}${callId}`, sk: 'CALL' });
 
 export const listPartitions = {
-  tenant: (tenantId: string) => `TENANT#${tenantId}`,
-  user: (tenantId: string, externalUserId: string) => `TENANT#${tenantId}#USER#${externalUserId}`,
-  agency: (tenantId: string, externalAgencyId: string) => `TENANT#${tenantId}#AGENCY#${externalAgencyId}`,
+  tenant: (tenantId: string) => `${entityPrefixes.tenant}${tenantId}`,
+  user: (tenantId: string, externalUserId: string) => `${entityPrefixes.tenant}${tenantId}#USER#${externalUserId}`,
+  agency: (tenantId: string, externalAgencyId: string) => `${entityPrefixes.tenant}${tenantId}#AGENCY#${externalAgencyId}`,
 };
 
 /** `<endedAt>#<callId>`: newest first when read backwards; the id breaks ties between equal times. */
 export const listSortKey = (endedAt: string, callId: string) => `${endedAt}#${callId}`;
 
 /** The tenant's own pointer to each of its keys, so keys can be listed and revoked by id. */
-export const tenantApiKeyKey = (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` });
+export const tenantApiKeyKey = (tenantId: string, keyId: string) => ({ pk: `${entityPrefixes.tenant}${tenantId}`, sk: `KEY#${keyId}` });
