@@ -13,4 +13,10 @@ export const tenantIdBodyLength = 16;
 export const tenantIdPattern = /^tnt_[0-9A-Za-z]{16}$/;
 export const newTenantId = (): string => `tnt_${randomBase62(tenantIdBodyLength)}`;
 
-export const newApiKeyId = (): string => `key_${randomBase62(16)}`;
+/** Key ids carry their tenant's id body, so a key can be found by its id alone. */
+export const newApiKeyId = (tenantId: string): string => `key_${tenantId.slice('tnt_'.length)}_${randomBase62(10)}`;
+export const apiKeyIdPattern = /^key_([0-9A-Za-z]{16})_[0-9A-Za-z]{10}$/;
+export const tenantIdOfApiKeyId = (keyId: string): string | undefined => {
+  const body = apiKeyIdPattern.exec(keyId)?.[1];
+  return body === undefined ? undefined : `tnt_${body}`;
+};

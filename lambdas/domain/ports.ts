@@ -13,6 +13,11 @@ export interface AuthStore {
   findKeyAndTenant(keyHash: string, tenantId: string): Promise<{ key?: ApiKeyRecord; tenant?: TenantRecord }>;
 }
 
+export interface KeyUsageStore {
+  /** Notes that the key with this hash was used at `at`. */
+  recordUse(keyHash: string, at: string): Promise<void>;
+}
+
 export interface QuotaStore {
   /**
    * Counts one session against the tenant's month, atomically.

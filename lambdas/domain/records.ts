@@ -74,6 +74,17 @@ export interface ApiKeyRecord {
   readonly createdAt: string;
   /** Set when a key is rotated: it keeps working until then (the overlap), and is revoked after. */
   readonly expiresAt: string | null;
+  /** When the key last minted a session, to within 15 minutes; absent if it never has. */
+  readonly lastUsedAt?: string;
+  readonly revokedAt?: string;
+}
+
+/** Who changed what about a tenant or its keys, and when: kept for as long as the tenant. */
+export interface AuditRecord {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: 'tenant.create' | 'tenant.update' | 'tenant.deactivate' | 'tenant.activate' | 'key.create' | 'key.revoke' | 'key.rotate';
+  readonly details: Record<string, unknown>;
 }
 
 /** What the scoring pipeline reports when a redeemed call has ended and been scored. */

@@ -6,14 +6,17 @@ import { routes } from '../http/routes.js';
 import { mintSessionRequest } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
+import { throttledKeyUsage } from '../operations/keyUsage.js';
 import { mintSession } from '../operations/mintSession.js';
 import { config, table } from '../runtime.js';
 import { createAuthStore } from '../store/authStore.js';
+import { createKeyUsageStore } from '../store/keyUsageStore.js';
 import { createQuotaStore } from '../store/quotaStore.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';
 import { createSessionTokens } from '../tokens/sessionTokens.js';
 
 const quota = createQuotaStore(table);
+const keyUsage = throttledKeyUsage(createKeyUsageStore(table), systemClock);
 const sessionTokens = cached(keySetMaxAgeMs, async () =>
   createSessionTokens(
     await loadKeySet('sessionToken'),
@@ -26,5 +29,5 @@ export const handler = createHandler(routes.mintSession, config.allowedOrigins, 
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => parseWith(mintSessionRequest, jsonObjectBody(event)),
   run: async ({ principal, input }) =>
-    mintSession({ quota, tokens: await sessionTokens(), clock: systemClock }, { tenant: principal, ...input }),
+    mintSession({ quota, keyUsage, tokens: await sessionTokens(), clock: systemClock }, { caller: principal, ...input }),
 });

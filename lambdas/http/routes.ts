@@ -34,7 +34,7 @@ export const routes = {
     entry: 'lambdas/handlers/mintSession.ts',
     auth: 'apiKey',
     cors: false,
-    tableAccess: ['authRead', 'quotaWrite'],
+    tableAccess: ['authRead', 'quotaWrite', 'keyUsageWrite'],
     keys: ['sessionToken'],
   },
   redeemSession: {

@@ -9,6 +9,12 @@ export interface AuthenticateApiKeyPorts {
   readonly clock: Clock;
 }
 
+/** Who is calling: the tenant, and the key (by hash) it called with. */
+export interface ApiCaller {
+  readonly tenant: TenantRecord;
+  readonly keyHash: string;
+}
+
 /**
  * The tenant behind an API key, if it may call from this address.
  * 1. A missing, malformed or checksum-broken key is refused without a database read.
@@ -20,7 +26,7 @@ export interface AuthenticateApiKeyPorts {
 export const authenticateApiKey = async (
   { auth, clock }: AuthenticateApiKeyPorts,
   { apiKey, sourceIp }: { apiKey: string | undefined; sourceIp: string },
-): Promise<TenantRecord> => {
+): Promise<ApiCaller> => {
   const parsed = apiKey === undefined ? undefined : parseApiKey(apiKey);
   if (!parsed) throw new AthosError('INVALID_API_KEY', 'Invalid API key');
 
@@ -33,5 +39,5 @@ export const authenticateApiKey = async (
   if (!isIpAllowed(sourceIp, tenant.allowedCidrs)) {
     throw new AthosError('IP_NOT_ALLOWED', 'Calls from this IP address are not allowed for this tenant');
   }
-  return tenant;
+  return { tenant, keyHash: parsed.hash };
 };

@@ -1,30 +1,37 @@
 import { AthosError } from '../domain/errors.js';
 import type { Clock, QuotaStore } from '../domain/ports.js';
-import type { TenantRecord } from '../domain/records.js';
 import type { SessionTokens } from '../tokens/sessionTokens.js';
+import type { ApiCaller } from './authenticateApiKey.js';
+import type { KeyUsage } from './keyUsage.js';
 
 export interface MintSessionPorts {
   readonly quota: QuotaStore;
+  readonly keyUsage: KeyUsage;
   readonly tokens: SessionTokens;
   readonly clock: Clock;
 }
 
 /**
  * A single-use session token for one of the tenant's reps.
- * 1. Count the session against the tenant's month (UTC), atomically; refuse past the quota.
+ * 1. Count the session against the tenant's month (UTC), atomically; refuse past the quota. Note
+ *    the key's use alongside (at most every 15 minutes).
  * 2. Sign the token: HS256, ~5 minutes, naming the tenant and the rep.
  * Nothing about the token is stored until it is redeemed.
  */
 export const mintSession = async (
-  { quota, tokens, clock }: MintSessionPorts,
-  request: { tenant: TenantRecord; externalUserId: string; externalAgencyId?: string | undefined },
+  { quota, keyUsage, tokens, clock }: MintSessionPorts,
+  request: { caller: ApiCaller; externalUserId: string; externalAgencyId?: string | undefined },
 ) => {
+  const { tenant } = request.caller;
   const month = clock.now().toISOString().slice(0, 7);
-  const counted = await quota.countSession(request.tenant.tenantId, month, request.tenant.monthlySessionQuota);
+  const [counted] = await Promise.all([
+    quota.countSession(tenant.tenantId, month, tenant.monthlySessionQuota),
+    keyUsage.touch(request.caller.keyHash),
+  ]);
   if (!counted) throw new AthosError('TENANT_QUOTA_EXCEEDED', 'Monthly session quota exceeded');
 
   const { token, expiresAt } = await tokens.sign({
-    tenantId: request.tenant.tenantId,
+    tenantId: tenant.tenantId,
     externalUserId: request.externalUserId,
     externalAgencyId: request.externalAgencyId,
   });

@@ -54,7 +54,7 @@ export const issueApiKey = async (
   const parsed = parseApiKey(apiKey);
   if (!parsed) throw new Error('generated API key does not parse');
   const record: ApiKeyRecord = {
-    keyId: newApiKeyId(),
+    keyId: newApiKeyId(input.tenantId),
     tenantId: input.tenantId,
     keyHash: parsed.hash,
     displayPrefix: parsed.displayPrefix,

@@ -22,5 +22,14 @@ export const listPartitions = {
 /** `<endedAt>#<callId>`: newest first when read backwards; the id breaks ties between equal times. */
 export const listSortKey = (endedAt: string, callId: string) => `${endedAt}#${callId}`;
 
+/** Every tenant has an entry here, so operators list tenants with a Query rather than a Scan. */
+export const tenantRegistryKey = (tenantId: string) => ({ pk: 'TENANTS', sk: `${entityPrefixes.tenant}${tenantId}` });
+
+/** Newest last when read forwards; the suffix keeps two changes in one millisecond apart. */
+export const auditKey = (tenantId: string, at: string, suffix: string) => ({
+  pk: `${entityPrefixes.tenant}${tenantId}`,
+  sk: `AUDIT#${at}#${suffix}`,
+});
+
 /** The tenant's own pointer to each of its keys, so keys can be listed and revoked by id. */
 export const tenantApiKeyKey = (tenantId: string, keyId: string) => ({ pk: `${entityPrefixes.tenant}${tenantId}`, sk: `KEY#${keyId}` });

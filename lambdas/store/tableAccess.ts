@@ -20,6 +20,8 @@ export const tableAccessPolicies = {
     leadingKeyPrefixes: [entityPrefixes.apiKey, entityPrefixes.tenant],
     on: 'table',
   },
+  /** keyUsageStore: an API key's lastUsedAt. */
+  keyUsageWrite: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.apiKey], on: 'table' },
   /** quotaStore: the tenant's month counter. */
   quotaWrite: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'table' },
   /** callStore.createRedeemedCall: the token use and the call, in one transaction of two puts. */

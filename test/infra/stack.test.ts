@@ -162,7 +162,7 @@ describe('the functions', () => {
       .sort();
 
   it.each([
-    ['mintSession', ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
+    ['mintSession', ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
     ['redeemSession', ['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
     ['listCalls', ['dynamodb:BatchGetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
     ['getCall', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'logs:CreateLogStream', 'logs:PutLogEvents']],
@@ -180,7 +180,11 @@ describe('the functions', () => {
     const conditionOf = (operationId: string, action: string) =>
       statementsOf(operationId).find((statement) => statement.Action === action)?.Condition;
     expect(conditionOf('mintSession', 'dynamodb:BatchGetItem')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*', 'TENANT#*'] } });
-    expect(conditionOf('mintSession', 'dynamodb:UpdateItem')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } });
+    const mintUpdates = statementsOf('mintSession').filter((statement) => statement.Action === 'dynamodb:UpdateItem');
+    expect(mintUpdates.map((statement) => statement.Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } },
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+    ]);
     expect(conditionOf('getCall', 'dynamodb:GetItem')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } });
     expect(conditionOf('redeemSession', 'dynamodb:PutItem')).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['JTI#*', 'CALL#*'] },

@@ -54,6 +54,16 @@ describe('POST /session', () => {
     expect(decodeJwt(response.body.token).aid).toBeUndefined();
   });
 
+  it('notes when the key was last used', async () => {
+    const { tenant, apiKey } = await createTestTenant(table);
+    const before = new Date().toISOString();
+
+    await api.mint(apiKey, rep);
+
+    const key = (await itemsOfTenant(table, tenant.tenantId)).find((item) => item.sk === 'APIKEY');
+    expect(String(key?.lastUsedAt) >= before).toBe(true);
+  });
+
   it('counts each minted session against the tenant month', async () => {
     const { tenant, apiKey } = await createTestTenant(table);
 

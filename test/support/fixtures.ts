@@ -43,7 +43,7 @@ export const createTestTenant = async (table: Table, options: TestTenantOptions 
   const parsed = parseApiKey(apiKey);
   if (!parsed) throw new Error('generated key does not parse');
   await tenants.createApiKey({
-    keyId: newApiKeyId(),
+    keyId: newApiKeyId(tenant.tenantId),
     tenantId: tenant.tenantId,
     keyHash: parsed.hash,
     displayPrefix: parsed.displayPrefix,
