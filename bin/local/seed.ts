@@ -4,7 +4,7 @@ import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
 import type { CallStore, Clock } from '../../lambdas/domain/ports.js';
 import type { CallRecord } from '../../lambdas/domain/records.js';
 import { completeCall } from '../../lambdas/operations/completeCall.js';
-import { createTenant, issueApiKey } from '../../lambdas/operations/onboarding.js';
+import { createTenant, issueApiKey } from '../../lambdas/operations/tenantAdministration.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
@@ -69,8 +69,9 @@ const demoReps = [
 export const seedDemoTenant = async (table: Table, clock: Clock) => {
   const tenants = createTenantStore(table);
   const calls = createCallStore(table);
-  const tenant = await createTenant({ tenants, clock }, { name: 'Demo Reseller' });
-  const { apiKey } = await issueApiKey({ tenants, clock }, { tenantId: tenant.tenantId, label: 'demo' });
+  const ports = { tenants, clock, actor: 'npm start (demo seed)' };
+  const tenant = await createTenant(ports, { name: 'Demo Reseller' });
+  const { apiKey } = await issueApiKey(ports, { tenantId: tenant.tenantId, label: 'demo' });
   const dayMs = 86_400_000;
   const callIds: string[] = [];
   for (let i = 0; i < 6; i++) {

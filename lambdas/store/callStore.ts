@@ -9,7 +9,7 @@ import { GetCommand, QueryCommand, UpdateCommand, TransactWriteCommand } from '@
 import type { CallStore, ListCallsQuery } from '../domain/ports.js';
 import type { CallRecord, SlimCallRecord } from '../domain/records.js';
 import { serviceUnavailable } from './faults.js';
-import { callKey, listPartitions, listSortKey, tokenUseKey } from './keys.js';
+import { callKey, listIndexKeys, listPartitions, tokenUseKey } from './keys.js';
 import { callIndexes, slimCallAttributes, type IndexDefinition } from './tableDefinition.js';
 import { stripKeys, type Table } from './table.js';
 
@@ -108,7 +108,8 @@ export const createCallStore = (table: Table): CallStore => {
   async recordScored(update) {
     const call = await findCall(update.callId);
     if (!call || call.status !== 'redeemed') return 'not-redeemed';
-    const listSk = listSortKey(update.endedAt, update.callId);
+    const indexKeys = listIndexKeys({ ...call, endedAt: update.endedAt });
+    const indexAssignments = Object.keys(indexKeys).map((name) => `${name} = :${name}`);
     try {
       await table.db.send(
         new UpdateCommand({
@@ -118,8 +119,7 @@ export const createCallStore = (table: Table): CallStore => {
           UpdateExpression: [
             'SET #status = :scored, startedAt = :startedAt, endedAt = :endedAt, durationSec = :durationSec',
             'scoredAt = :scoredAt, updatedAt = :scoredAt, transcript = :transcript, score = :score',
-            'tenantListPk = :tenantListPk, userListPk = :userListPk, listSk = :listSk',
-            ...(call.externalAgencyId === null ? [] : ['agencyListPk = :agencyListPk']),
+            ...indexAssignments,
           ].join(', '),
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -131,12 +131,7 @@ export const createCallStore = (table: Table): CallStore => {
             ':scoredAt': update.scoredAt,
             ':transcript': update.transcript,
             ':score': update.score,
-            ':tenantListPk': listPartitions.tenant(call.tenantId),
-            ':userListPk': listPartitions.user(call.tenantId, call.externalUserId),
-            ':listSk': listSk,
-            ...(call.externalAgencyId === null
-              ? {}
-              : { ':agencyListPk': listPartitions.agency(call.tenantId, call.externalAgencyId) }),
+            ...Object.fromEntries(Object.entries(indexKeys).map(([name, value]) => [`:${name}`, value])),
           },
         }),
       );

@@ -22,6 +22,20 @@ export const listPartitions = {
 /** `<endedAt>#<callId>`: newest first when read backwards; the id breaks ties between equal times. */
 export const listSortKey = (endedAt: string, callId: string) => `${endedAt}#${callId}`;
 
+/** The keys that put a scored call on the list indexes (no agency, no agency index). */
+export const listIndexKeys = (call: {
+  callId: string;
+  tenantId: string;
+  externalUserId: string;
+  externalAgencyId: string | null;
+  endedAt: string;
+}) => ({
+  tenantListPk: listPartitions.tenant(call.tenantId),
+  userListPk: listPartitions.user(call.tenantId, call.externalUserId),
+  ...(call.externalAgencyId === null ? {} : { agencyListPk: listPartitions.agency(call.tenantId, call.externalAgencyId) }),
+  listSk: listSortKey(call.endedAt, call.callId),
+});
+
 /** Every tenant has an entry here, so operators list tenants with a Query rather than a Scan. */
 export const tenantRegistryKey = (tenantId: string) => ({ pk: 'TENANTS', sk: `${entityPrefixes.tenant}${tenantId}` });
 

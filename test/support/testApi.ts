@@ -32,7 +32,7 @@ const routeOf = (method: string, path: string) =>
  * The real handlers behind the local gateway on a random port, and a client for it. Every JSON
  * response of an operation is checked against the OpenAPI document before a test sees it.
  */
-export const startTestApi = async (options: { allowedOrigins?: readonly string[] } = {}) => {
+export const startTestApi = async (options: { allowedOrigins?: readonly string[]; host?: string } = {}) => {
   const server = await createLocalApi(
     {
       dynamoEndpoint: dynamoEndpoint(),
@@ -42,7 +42,8 @@ export const startTestApi = async (options: { allowedOrigins?: readonly string[]
     },
     { openApiDocument },
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
 
   const call = (method: string, path: string, requestOptions: RequestOptions = {}): Promise<ApiResponse> =>
@@ -55,7 +56,7 @@ export const startTestApi = async (options: { allowedOrigins?: readonly string[]
       };
       const outgoing = httpRequest(
         {
-          host: '127.0.0.1',
+          host: requestOptions.localAddress?.includes(':') ? '::1' : '127.0.0.1',
           port,
           method,
           path,

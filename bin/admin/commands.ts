@@ -1,0 +1,312 @@
+import { randomInt } from 'node:crypto';
+import { choosePersona, findDrill } from '../../lambdas/domain/drills.js';
+import { newCallId, newSessionId, tenantIdPattern } from '../../lambdas/domain/ids.js';
+import type { Clock } from '../../lambdas/domain/ports.js';
+import type { CallRecord, TenantRecord } from '../../lambdas/domain/records.js';
+import { completeCall } from '../../lambdas/operations/completeCall.js';
+import {
+  createTenant,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+  setTenantStatus,
+  showTenant,
+  tenantUsage,
+  updateTenant,
+  type AdministrationPorts,
+} from '../../lambdas/operations/tenantAdministration.js';
+import { importScoredCalls } from '../../lambdas/store/callImport.js';
+import { createCallStore } from '../../lambdas/store/callStore.js';
+import type { Table } from '../../lambdas/store/table.js';
+import { createTenantStore } from '../../lambdas/store/tenantStore.js';
+import { sampleScore, sampleTranscript } from '../local/sampleCalls.js';
+import { parseDuration } from './durations.js';
+import { progressBar } from './progress.js';
+import { UsageError } from './usageError.js';
+
+export interface CommandContext {
+  readonly table: Table;
+  readonly clock: Clock;
+  readonly actor: string;
+  readJsonFile(path: string): unknown;
+  /** Whether to draw progress on stderr. */
+  readonly progress: boolean;
+}
+
+type Values = Record<string, string | string[] | boolean | undefined>;
+
+interface Command {
+  /** The command's own options; the connection and output options are always allowed. */
+  readonly options: readonly string[];
+  run(context: CommandContext, values: Values): Promise<{ data: Record<string, unknown>; text: string }>;
+}
+
+const required = (values: Values, name: string): string => {
+  const value = values[name];
+  if (typeof value !== 'string' || value.length === 0) throw new UsageError(`--${name} is required`);
+  return value;
+};
+
+const wholeNumber = (values: Values, name: string): number | undefined => {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
+  return Number(value);
+};
+
+const month = (values: Values, clock: Clock): string => {
+  const value = (values.month as string | undefined) ?? clock.now().toISOString().slice(0, 7);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new UsageError('--month must look like 2026-06');
+  return value;
+};
+
+const portsOf = (context: CommandContext): AdministrationPorts => ({
+  tenants: createTenantStore(context.table),
+  clock: context.clock,
+  actor: context.actor,
+});
+
+const lines = (pairs: Record<string, unknown>) =>
+  Object.entries(pairs)
+    .map(([name, value]) => `${`${name}:`.padEnd(22)} ${value === null || value === undefined ? '—' : Array.isArray(value) ? value.join(', ') || '—' : String(value)}`)
+    .join('\n');
+
+const table = (rows: Record<string, unknown>[], columns: string[]): string => {
+  if (rows.length === 0) return '(none)';
+  const cell = (value: unknown) => (value === null || value === undefined ? '—' : Array.isArray(value) ? value.join(',') || '—' : String(value));
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
+  const format = (cells: string[]) => cells.map((text, i) => text.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [format(columns), ...rows.map((row) => format(columns.map((column) => cell(row[column]))))].join('\n');
+};
+
+const tenantText = (tenant: TenantRecord) =>
+  lines({
+    tenantId: tenant.tenantId,
+    name: tenant.name,
+    status: tenant.status,
+    'monthly quota': tenant.monthlySessionQuota ?? 'none',
+    'allowed IPs': tenant.allowedCidrs.length > 0 ? tenant.allowedCidrs : 'any',
+    created: tenant.createdAt,
+    updated: tenant.updatedAt,
+  });
+
+const tenantResult = (tenant: TenantRecord) => ({ data: { ...tenant }, text: tenantText(tenant) });
+
+const keyColumns = ['keyId', 'label', 'displayPrefix', 'status', 'createdAt', 'lastUsedAt', 'expiresAt'];
+
+export const commands: Record<string, Command> = {
+  'tenant create': {
+    options: ['name', 'quota', 'allow-ip'],
+    async run(context, values) {
+      const tenant = await createTenant(portsOf(context), {
+        name: required(values, 'name'),
+        monthlySessionQuota: wholeNumber(values, 'quota') ?? null,
+        allowedCidrs: (values['allow-ip'] as string[] | undefined) ?? [],
+      });
+      return tenantResult(tenant);
+    },
+  },
+
+  'tenant list': {
+    options: [],
+    async run(context) {
+      const tenants = await createTenantStore(context.table).listTenants();
+      return {
+        data: { tenants },
+        text: table(
+          tenants.map((tenant) => ({ ...tenant, quota: tenant.monthlySessionQuota ?? 'none', allowed: tenant.allowedCidrs.length > 0 ? tenant.allowedCidrs : 'any' })),
+          ['tenantId', 'name', 'status', 'quota', 'allowed', 'createdAt'],
+        ),
+      };
+    },
+  },
+
+  'tenant show': {
+    options: ['tenant', 'month'],
+    async run(context, values) {
+      const shown = await showTenant(portsOf(context), { tenantId: required(values, 'tenant'), month: month(values, context.clock) });
+      return {
+        data: shown,
+        text: [
+          tenantText(shown.tenant),
+          lines({ [`sessions ${shown.usage.month}`]: shown.usage.sessionsMinted }),
+          '',
+          'API keys',
+          table(shown.keys, keyColumns),
+          '',
+          'Audit (newest first)',
+          table(
+            shown.audit.map((entry) => ({ ...entry, details: JSON.stringify(entry.details) })),
+            ['at', 'actor', 'action', 'details'],
+          ),
+        ].join('\n'),
+      };
+    },
+  },
+
+  'tenant update': {
+    options: ['tenant', 'quota', 'allow-ip', 'clear-allowlist'],
+    async run(context, values) {
+      const quota = wholeNumber(values, 'quota');
+      const tenant = await updateTenant(portsOf(context), {
+        tenantId: required(values, 'tenant'),
+        ...(quota === undefined ? {} : { monthlySessionQuota: quota }),
+        allowedCidrs: (values['allow-ip'] as string[] | undefined) ?? [],
+        clearAllowlist: values['clear-allowlist'] === true,
+      });
+      return tenantResult(tenant);
+    },
+  },
+
+  'tenant deactivate': {
+    options: ['tenant'],
+    async run(context, values) {
+      return tenantResult(await setTenantStatus(portsOf(context), { tenantId: required(values, 'tenant'), status: 'inactive' }));
+    },
+  },
+
+  'tenant activate': {
+    options: ['tenant'],
+    async run(context, values) {
+      return tenantResult(await setTenantStatus(portsOf(context), { tenantId: required(values, 'tenant'), status: 'active' }));
+    },
+  },
+
+  'key create': {
+    options: ['tenant', 'label'],
+    async run(context, values) {
+      const { apiKey, record } = await issueApiKey(portsOf(context), {
+        tenantId: required(values, 'tenant'),
+        label: (values.label as string | undefined) ?? null,
+      });
+      return {
+        data: { keyId: record.keyId, apiKey, tenantId: record.tenantId, label: record.label, displayPrefix: record.displayPrefix, createdAt: record.createdAt },
+        text: `${lines({ keyId: record.keyId, tenantId: record.tenantId, label: record.label })}\n\nAPI key (shown this once; only its hash is stored):\n  ${apiKey}`,
+      };
+    },
+  },
+
+  'key list': {
+    options: ['tenant'],
+    async run(context, values) {
+      const keys = await listApiKeys(portsOf(context), { tenantId: required(values, 'tenant') });
+      return { data: { keys }, text: table(keys, keyColumns) };
+    },
+  },
+
+  'key revoke': {
+    options: ['key'],
+    async run(context, values) {
+      const { keyHash: _hash, ...key } = await revokeApiKey(portsOf(context), { keyId: required(values, 'key') });
+      return { data: key, text: `${lines({ keyId: key.keyId, status: key.status, revoked: key.revokedAt })}\nIt answers API_KEY_REVOKED from now on.` };
+    },
+  },
+
+  'key rotate': {
+    options: ['key', 'overlap'],
+    async run(context, values) {
+      const overlapText = (values.overlap as string | undefined) ?? '24h';
+      const overlapMs = parseDuration(overlapText);
+      if (overlapMs === undefined) throw new UsageError('--overlap must be a duration such as 30m, 24h or 7d');
+      const { apiKey, record, previous } = await rotateApiKey(portsOf(context), { keyId: required(values, 'key'), overlapMs });
+      return {
+        data: { keyId: record.keyId, apiKey, tenantId: record.tenantId, previousKeyId: previous.keyId, previousKeyExpiresAt: previous.expiresAt },
+        text: `${lines({ keyId: record.keyId, 'replaces': previous.keyId, 'old key works until': previous.expiresAt })}\n\nNew API key (shown this once; only its hash is stored):\n  ${apiKey}`,
+      };
+    },
+  },
+
+  usage: {
+    options: ['tenant', 'month'],
+    async run(context, values) {
+      const usage = await tenantUsage(portsOf(context), { tenantId: required(values, 'tenant'), month: month(values, context.clock) });
+      return {
+        data: usage,
+        text: lines({ tenantId: usage.tenantId, month: usage.month, 'sessions minted': usage.sessionsMinted, quota: usage.monthlySessionQuota ?? 'none', remaining: usage.remaining ?? 'unlimited' }),
+      };
+    },
+  },
+
+  'call complete': {
+    options: ['call', 'transcript', 'score', 'ended-at', 'duration'],
+    async run(context, values) {
+      const callId = required(values, 'call');
+      const endedAt = values['ended-at'] === undefined ? context.clock.now() : new Date(String(values['ended-at']));
+      if (Number.isNaN(endedAt.getTime())) throw new UsageError('--ended-at must be an ISO 8601 time');
+      const durationMs = parseDuration((values.duration as string | undefined) ?? '7m');
+      if (durationMs === undefined) throw new UsageError('--duration must be a duration such as 7m or 1h5m');
+      const calls = createCallStore(context.table);
+      const call = await calls.findCall(callId);
+      await completeCall(
+        { calls, clock: context.clock },
+        {
+          callId,
+          startedAt: new Date(endedAt.getTime() - durationMs).toISOString(),
+          endedAt: endedAt.toISOString(),
+          transcript: values.transcript === undefined ? sampleTranscript(call?.personaName ?? 'the prospect') : context.readJsonFile(String(values.transcript)),
+          score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
+        },
+      );
+      const scored = await calls.findCall(callId);
+      const data = { callId, status: scored?.status, endedAt: scored?.endedAt, durationSec: scored?.durationSec, overallScore: scored?.score?.overallScore };
+      return { data, text: lines(data) };
+    },
+  },
+
+  'calls seed': {
+    options: ['tenant', 'count', 'user', 'agency'],
+    async run(context, values) {
+      const tenantId = required(values, 'tenant');
+      const count = wholeNumber(values, 'count');
+      if (count === undefined || count < 1 || count > 1_000_000) throw new UsageError('--count must be from 1 to 1,000,000');
+      if (!tenantIdPattern.test(tenantId) || !(await createTenantStore(context.table).findTenant(tenantId))) {
+        throw new UsageError(`no tenant has the id ${tenantId}`);
+      }
+      const calls = seededCalls(tenantId, count, context.clock.now(), values.user as string | undefined, values.agency as string | undefined);
+      const started = Date.now();
+      const bar = context.progress ? progressBar(count, 'Seeding calls') : undefined;
+      await importScoredCalls(context.table, calls, { onProgress: (written) => bar?.update(written) });
+      bar?.finish(count);
+      const seconds = Math.round((Date.now() - started) / 100) / 10;
+      return { data: { tenantId, count, seconds }, text: `Seeded ${count.toLocaleString('en-US')} scored calls for ${tenantId} in ${seconds} s.` };
+    },
+  },
+};
+
+const demoReps = ['rep_1001', 'rep_1002', 'rep_1003', 'rep_1004', 'rep_1005', 'rep_1006', 'rep_1007', 'rep_1008'];
+const demoAgencies = ['agency_north', 'agency_south', 'agency_east'];
+const dayMs = 86_400_000;
+
+/** Scored calls spread over the past 90 days, as redeem and scoring would have left them. */
+const seededCalls = (tenantId: string, count: number, now: Date, user?: string, agency?: string) => {
+  const drill = findDrill('ma-full-sale');
+  if (!drill) throw new Error('the drill catalog lacks ma-full-sale');
+  return Array.from({ length: count }, (): CallRecord & { endedAt: string } => {
+    const persona = choosePersona(drill, 'Advanced');
+    const durationSec = 120 + randomInt(900);
+    const ended = new Date(now.getTime() - randomInt(90 * dayMs));
+    const started = new Date(ended.getTime() - durationSec * 1000);
+    const rep = user ?? demoReps[randomInt(demoReps.length)] ?? 'rep_1001';
+    return {
+      callId: newCallId(),
+      tenantId,
+      sessionId: newSessionId(),
+      source: 'roleplay',
+      externalUserId: rep,
+      externalAgencyId: agency ?? demoAgencies[randomInt(demoAgencies.length)] ?? null,
+      drillKey: drill.key,
+      difficulty: 'Advanced',
+      personaName: persona.name,
+      status: 'scored',
+      createdAt: new Date(started.getTime() - 5_000).toISOString(),
+      updatedAt: ended.toISOString(),
+      startedAt: started.toISOString(),
+      endedAt: ended.toISOString(),
+      durationSec,
+      scoredAt: ended.toISOString(),
+      transcript: sampleTranscript(persona.name, 6),
+      score: sampleScore(),
+    };
+  });
+};

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { AthosError } from '../../lambdas/domain/errors.js';
+import type { Clock } from '../../lambdas/domain/ports.js';
+import { createDocumentClient } from '../../lambdas/store/client.js';
+import type { Table } from '../../lambdas/store/table.js';
+import { localDynamoPort, localTableName } from '../local/localState.js';
+import { commands, type CommandContext } from './commands.js';
+import { UsageError } from './usageError.js';
+
+const usage = `athos-admin: tenants, API keys, quotas and IP allowlists of the Athos External API
+
+Usage: npm run admin -- <command> [options]      (or: npx athos-admin <command> [options])
+
+Tenants
+  tenant create --name NAME [--quota N] [--allow-ip CIDR]...
+  tenant list
+  tenant show --tenant ID
+  tenant update --tenant ID [--quota N] [--allow-ip CIDR]... [--clear-allowlist]
+  tenant deactivate --tenant ID
+  tenant activate --tenant ID
+API keys
+  key create --tenant ID [--label TEXT]            prints the key once; only its hash is stored
+  key list --tenant ID
+  key revoke --key ID
+  key rotate --key ID [--overlap DURATION]         the old key works for the overlap (default 24h)
+Usage and calls
+  usage --tenant ID [--month YYYY-MM]
+  call complete --call ID [--transcript FILE] [--score FILE] [--ended-at ISO] [--duration DURATION]
+  calls seed --tenant ID --count N [--user ID] [--agency ID]
+
+Where
+  (default)          the table of the local run (npm start): DynamoDB Local on 127.0.0.1:${localDynamoPort}
+  --table NAME       a deployed table (the stack's TableName output), with AWS credentials as usual
+  --region REGION    its region (default: AWS_REGION)
+  --endpoint URL     a DynamoDB endpoint of your own (e.g. DynamoDB Local on another port)
+Output
+  --json             exactly one JSON object on stdout
+  --actor NAME       who is making the change, for the audit trail (default: your OS user)`;
+
+
+const optionSpec = {
+  table: { type: 'string' },
+  region: { type: 'string' },
+  endpoint: { type: 'string' },
+  json: { type: 'boolean' },
+  actor: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  quota: { type: 'string' },
+  'allow-ip': { type: 'string', multiple: true },
+  'clear-allowlist': { type: 'boolean' },
+  tenant: { type: 'string' },
+  label: { type: 'string' },
+  key: { type: 'string' },
+  overlap: { type: 'string' },
+  month: { type: 'string' },
+  call: { type: 'string' },
+  transcript: { type: 'string' },
+  score: { type: 'string' },
+  'ended-at': { type: 'string' },
+  duration: { type: 'string' },
+  count: { type: 'string' },
+  user: { type: 'string' },
+  agency: { type: 'string' },
+} as const;
+const globalOptions = new Set(['table', 'region', 'endpoint', 'json', 'actor', 'help']);
+
+/** The table to work on: the local run's by default, a deployed one with --table. */
+const connect = (values: Record<string, unknown>): { table: Table; where: string } => {
+  const endpoint = values.endpoint as string | undefined;
+  if (values.table === undefined) {
+    const local = endpoint ?? `http://127.0.0.1:${localDynamoPort}`;
+    return { table: { db: createDocumentClient({ region: 'us-east-1', endpoint: local }), name: localTableName }, where: `DynamoDB Local at ${local}` };
+  }
+  const region = (values.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region && !endpoint) throw new UsageError('give --region, or set AWS_REGION, to use a deployed table');
+  return {
+    table: { db: createDocumentClient({ region: region ?? 'us-east-1', ...(endpoint ? { endpoint } : {}) }), name: String(values.table) },
+    where: endpoint ?? `DynamoDB in ${region}`,
+  };
+};
+
+/** Operators may pin the clock (ATHOS_ADMIN_NOW, ISO 8601), e.g. to test a key rotation's end. */
+const adminClock = (): Clock => {
+  const pinned = process.env.ATHOS_ADMIN_NOW;
+  if (!pinned) return { now: () => new Date() };
+  const at = new Date(pinned);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`ATHOS_ADMIN_NOW is not an ISO 8601 time: ${pinned}`);
+  return { now: () => new Date(at) };
+};
+
+const main = async (): Promise<number> => {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: optionSpec, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\s*\n\s*/g, ' '));
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    console.log(usage);
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+
+  const name = positionals.join(' ');
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}' (see --help)`);
+  for (const option of Object.keys(values)) {
+    if (!globalOptions.has(option) && !command.options.includes(option)) {
+      throw new UsageError(`'${name}' takes no --${option} (see --help)`);
+    }
+  }
+
+  const { table, where } = connect(values);
+  const context: CommandContext = {
+    table,
+    clock: adminClock(),
+    actor: values.actor ?? userInfo().username,
+    readJsonFile: (path) => {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+      } catch (error) {
+        throw new UsageError(`cannot read ${path} as JSON: ${(error as Error).message}`);
+      }
+    },
+    progress: !values.json || process.stderr.isTTY === true,
+  };
+  try {
+    const result = await command.run(context, values as Record<string, string | string[] | boolean | undefined>);
+    process.stdout.write(values.json ? `${JSON.stringify(result.data)}\n` : `${result.text}\n`);
+    return 0;
+  } catch (error) {
+    throw explain(error, table.name, where);
+  } finally {
+    table.db.destroy();
+  }
+};
+
+/** One clear line for what went wrong, never a stack. */
+const explain = (error: unknown, tableName: string, where: string): Error => {
+  if (error instanceof UsageError) return error;
+  if (error instanceof AthosError) {
+    if (error.code === 'SERVICE_UNAVAILABLE') {
+      const local = where.startsWith('DynamoDB Local') ? ' Is `npm start` running?' : '';
+      return new Error(`cannot reach ${where}.${local}`);
+    }
+    return new Error(error.message);
+  }
+  const name = (error as { name?: string }).name;
+  if (name === 'ResourceNotFoundException') return new Error(`table ${tableName} does not exist in ${where}`);
+  if (name === 'UnrecognizedClientException' || name === 'ExpiredTokenException' || name === 'CredentialsProviderError') {
+    return new Error(`AWS refused the credentials (${name}); check your AWS profile or environment`);
+  }
+  return new Error((error as Error).message ?? String(error));
+};
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`athos-admin: ${(error as Error).message}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);
