@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { AthosError } from '../../lambdas/domain/errors.js';
+import { isRetryableAwsError } from '../../lambdas/store/faults.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
@@ -141,13 +142,11 @@ const main = async (): Promise<number> => {
 /** One clear line for what went wrong, never a stack. */
 const explain = (error: unknown, tableName: string, where: string): Error => {
   if (error instanceof UsageError) return error;
-  if (error instanceof AthosError) {
-    if (error.code === 'SERVICE_UNAVAILABLE') {
-      const local = where.startsWith('DynamoDB Local') ? ' Is `npm start` running?' : '';
-      return new Error(`cannot reach ${where}.${local}`);
-    }
-    return new Error(error.message);
+  if (isRetryableAwsError(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
+    const local = where.startsWith('DynamoDB Local') ? ' Is `npm start` running?' : '';
+    return new Error(`cannot reach ${where}.${local}`);
   }
+  if (error instanceof AthosError) return new Error(error.message);
   const name = (error as { name?: string }).name;
   if (name === 'ResourceNotFoundException') return new Error(`table ${tableName} does not exist in ${where}`);
   if (name === 'UnrecognizedClientException' || name === 'ExpiredTokenException' || name === 'CredentialsProviderError') {

@@ -75,7 +75,16 @@ const serve = async (options: GatewayOptions, request: IncomingMessage, response
   const match = onPath.find(({ loaded }) => loaded.route.method === method);
   if (!match?.pathParameters) return gatewayError('MISSING_AUTHENTICATION_TOKEN');
 
-  const event = toProxyEvent(request, url, method, body, match.loaded.route, match.pathParameters, requestId);
+  const facts: RequestFacts = {
+    method,
+    url,
+    rawHeaders: request.rawHeaders,
+    // The gateway reports IPv4 callers as IPv4, not as the IPv4-mapped IPv6 a dual-stack socket sees.
+    sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, ''),
+    body,
+    protocol: `HTTP/${request.httpVersion}`,
+  };
+  const event = buildProxyEvent(facts, match.loaded.route, match.pathParameters, requestId);
   try {
     const result = await match.loaded.handler(event, lambdaContext(requestId));
     const headers: Record<string, string> = {};
@@ -88,7 +97,8 @@ const serve = async (options: GatewayOptions, request: IncomingMessage, response
   }
 };
 
-const matchPath = (template: string, path: string): Record<string, string> | undefined => {
+/** The path parameters of `path` under a route template, or undefined when it does not match. */
+export const matchPath = (template: string, path: string): Record<string, string> | undefined => {
   const want = template.split('/').filter(Boolean);
   const have = path.split('/').filter(Boolean);
   if (want.length !== have.length) return undefined;
@@ -109,50 +119,58 @@ const matchPath = (template: string, path: string): Record<string, string> | und
   return parameters;
 };
 
-const toProxyEvent = (
-  request: IncomingMessage,
-  url: URL,
-  method: string,
-  body: Buffer,
+/** What the gateway knows of a request before it picks a route. */
+export interface RequestFacts {
+  readonly method: string;
+  readonly url: URL;
+  /** Name, value, name, value… as received. */
+  readonly rawHeaders: readonly string[];
+  readonly sourceIp: string;
+  readonly body: Buffer;
+  readonly protocol: string;
+}
+
+/** The REST API proxy event API Gateway would send the route's Lambda for this request. */
+export const buildProxyEvent = (
+  facts: RequestFacts,
   route: Route,
   pathParameters: Record<string, string>,
   requestId: string,
 ): APIGatewayProxyEvent => {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i] as string;
-    const value = request.rawHeaders[i + 1] as string;
+  for (let i = 0; i < facts.rawHeaders.length; i += 2) {
+    const name = facts.rawHeaders[i] as string;
+    const value = facts.rawHeaders[i + 1] as string;
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of facts.url.searchParams) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);
   }
   const hasQuery = Object.keys(query).length > 0;
-  // The gateway reports IPv4 callers as IPv4, not as the IPv4-mapped IPv6 a dual-stack socket sees.
-  const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, '');
+  const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1] ?? null;
   return {
     resource: route.path,
-    path: url.pathname,
-    httpMethod: method,
+    path: facts.url.pathname,
+    httpMethod: facts.method,
     headers,
     multiValueHeaders,
     queryStringParameters: hasQuery ? query : null,
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
     stageVariables: null,
-    body: body.length > 0 ? body.toString('utf8') : null,
+    body: facts.body.length > 0 ? facts.body.toString('utf8') : null,
     isBase64Encoded: false,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
       authorizer: null,
-      protocol: `HTTP/${request.httpVersion}`,
-      httpMethod: method,
+      protocol: facts.protocol,
+      httpMethod: facts.method,
       identity: {
         accessKey: null,
         accountId: null,
@@ -165,12 +183,12 @@ const toProxyEvent = (
         cognitoIdentityId: null,
         cognitoIdentityPoolId: null,
         principalOrgId: null,
-        sourceIp,
+        sourceIp: facts.sourceIp,
         user: null,
-        userAgent: headerValue(request, 'user-agent') ?? null,
+        userAgent,
         userArn: null,
       },
-      path: url.pathname,
+      path: facts.url.pathname,
       stage: 'local',
       requestId,
       requestTimeEpoch: Date.now(),
@@ -180,7 +198,7 @@ const toProxyEvent = (
   };
 };
 
-const lambdaContext = (requestId: string): Context => {
+export const lambdaContext = (requestId: string): Context => {
   const deadline = Date.now() + lambdaTimeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -1,4 +1,5 @@
 import { AthosError, type ErrorCode } from '../domain/errors.js';
+import { isRetryableAwsError, serviceUnavailable } from '../store/faults.js';
 
 /** The only place a contract code becomes an HTTP status. */
 const statusByCode: Record<ErrorCode, number> = {
@@ -20,12 +21,14 @@ const statusByCode: Record<ErrorCode, number> = {
 export const retryAfterSeconds = 2;
 
 /**
- * Any thrown value as a contract error. Only AthosErrors keep their message; Middy's early timeout
- * (the Lambda is about to run out of time) is a 503 the client can retry; everything else is a
- * generic 500 whose details stay in the logs.
+ * Any thrown value as a contract error. Only AthosErrors keep their message. AWS faults that mean
+ * "try again" (throttling, capacity, 5xx, timeouts, dropped connections, after the SDK's own
+ * retries) and Middy's early timeout are a 503 the client can retry; everything else is a generic
+ * 500 whose details stay in the logs.
  */
 export const toAthosError = (error: unknown): AthosError => {
   if (error instanceof AthosError) return error;
+  if (isRetryableAwsError(error)) return serviceUnavailable(error);
   if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
     return new AthosError('SERVICE_UNAVAILABLE', 'The request took too long; retry after a short wait', { cause: error });
   }

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isRetryableAwsError, serviceUnavailable } from './faults.js';
 
 export interface DynamoConnection {
   readonly region: string;
@@ -25,21 +24,6 @@ export const createDocumentClient = ({ region, endpoint }: DynamoConnection): Dy
       ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        // Transaction cancellations are read by the caller: it knows which condition failed.
-        if ((error as { name?: string }).name !== 'TransactionCanceledException' && isRetryableAwsError(error)) {
-          throw serviceUnavailable(error);
-        }
-        throw error;
-      }
-    },
-    // `initialize` wraps the SDK's own retries, so this sees only the final outcome.
-    { step: 'initialize', name: 'athosServiceFaults' },
-  );
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

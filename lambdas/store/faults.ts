@@ -2,8 +2,8 @@ import { AthosError } from '../domain/errors.js';
 
 /**
  * DynamoDB errors that mean "the same request may succeed later": throttling, capacity, server
- * faults, timeouts, dropped connections. They reach the caller as 503 SERVICE_UNAVAILABLE; the AWS
- * message stays in `cause`, for logs only.
+ * faults, timeouts, dropped connections. The API answers them with 503 SERVICE_UNAVAILABLE (see
+ * `http/errorResponse.ts`); the AWS message stays in `cause`, for logs only.
  */
 const retryableNames = new Set([
   'ThrottlingException',

@@ -1,0 +1,56 @@
+import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
+import { loadTestHandlers, type Invoke } from '../support/invoke.js';
+
+const table = testTable();
+let invoke: Invoke;
+beforeAll(async () => {
+  invoke = await loadTestHandlers();
+});
+
+const json = (credential: string, body: unknown) => ({
+  headers: [
+    ['Authorization', `Bearer ${credential}`],
+    ['Content-Type', 'application/json'],
+  ] as [string, string][],
+  body: JSON.stringify(body),
+});
+const repeats = 20;
+
+describe('under concurrency, repeated 20 times', () => {
+  it('50 parallel redeems of one token: exactly one 200 and one call, the rest TOKEN_ALREADY_USED', async () => {
+    for (let round = 0; round < repeats; round++) {
+      const { tenant, apiKey } = await createTestTenant(table);
+      const minted = await invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) });
+
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => invoke({ method: 'POST', path: '/roleplay/session', ...json(minted.body.token, { drillKey: 'ma-full-sale' }) })),
+      );
+
+      const codes = responses.map((response) => (response.status === 200 ? 'OK' : response.body.error.code));
+      expect([round, codes.filter((code) => code === 'OK').length]).toEqual([round, 1]);
+      expect(codes.filter((code) => code !== 'OK').every((code) => code === 'TOKEN_ALREADY_USED')).toBe(true);
+      const calls = (await itemsOfTenant(table, tenant.tenantId)).filter((item) => String(item.pk).startsWith('CALL#'));
+      expect([round, calls.length]).toEqual([round, 1]);
+    }
+  });
+
+  it('N parallel mints with K sessions of quota left: exactly K succeed', async () => {
+    for (let round = 0; round < repeats; round++) {
+      const quota = 10 + round;
+      const alreadyUsed = round % 5;
+      const { tenant, apiKey } = await createTestTenant(table, { monthlySessionQuota: quota });
+      for (let i = 0; i < alreadyUsed; i++) await invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) });
+
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, () => invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) })),
+      );
+
+      const left = quota - alreadyUsed;
+      expect([round, responses.filter((response) => response.status === 200).length]).toEqual([round, left]);
+      expect(responses.filter((response) => response.status !== 200).every((response) => response.body.error.code === 'TENANT_QUOTA_EXCEEDED')).toBe(true);
+      const month = new Date().toISOString().slice(0, 7);
+      const counter = (await itemsOfTenant(table, tenant.tenantId)).find((item) => item.sk === `QUOTA#${month}`);
+      expect([round, counter?.sessionsMinted]).toEqual([round, quota]);
+    }
+  });
+});
