@@ -36,7 +36,13 @@ export const createGateway = (options: GatewayOptions): Server =>
   createServer((request, response) => {
     const started = performance.now();
     const requestId = randomUUID();
-    void serve(options, request, response, requestId).finally(() =>
+    void serve(options, request, response, requestId)
+      .catch(() => {
+        // Whatever failed, the client gets an answer rather than a hung connection.
+        if (!response.headersSent) sendGatewayError(response, 'DEFAULT_5XX', requestId, {});
+        else response.end();
+      })
+      .finally(() =>
       options.onRequest?.({
         method: request.method ?? '',
         path: request.url ?? '',
@@ -137,16 +143,17 @@ export const buildProxyEvent = (
   pathParameters: Record<string, string>,
   requestId: string,
 ): APIGatewayProxyEvent => {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Without a prototype: a client may send a header or parameter named __proto__.
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  const multiValueHeaders: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (let i = 0; i < facts.rawHeaders.length; i += 2) {
     const name = facts.rawHeaders[i] as string;
     const value = facts.rawHeaders[i + 1] as string;
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
+  const multiQuery: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const [name, value] of facts.url.searchParams) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);

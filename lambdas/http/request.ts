@@ -50,9 +50,8 @@ export const singleQueryParameters = (event: APIGatewayProxyEvent): Record<strin
   for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
     if ((values?.length ?? 0) > 1) throw invalidRequest(`${name} must be given once`);
   }
-  const parameters: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (value !== undefined) parameters[name] = value;
-  }
-  return parameters;
+  // fromEntries defines own properties, so a parameter named __proto__ stays a plain key.
+  return Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 };

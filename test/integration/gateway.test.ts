@@ -30,6 +30,16 @@ describe('the gateway itself', () => {
     expect(response.body.error.code).toBe('INVALID_REQUEST');
   });
 
+  it.each(['__proto__=x', 'constructor=x&__proto__=y&__proto__=z', 'toString=1'])('survives the query %s', async (query) => {
+    const response = await api.call('GET', `/calls?from=2026-01-01T00:00:00Z&${query}`, { headers: { Authorization: 'Bearer nope' } });
+    expect([response.status, response.body.error.code]).toEqual([401, 'INVALID_API_KEY']);
+  });
+
+  it('survives a header named __proto__', async () => {
+    const response = await api.call('GET', '/calls?from=2026-01-01T00:00:00Z', { headers: { Authorization: 'Bearer nope', __proto__: 'x' } as Record<string, string> });
+    expect(response.status).toBe(401);
+  });
+
   it('serves the OpenAPI document', async () => {
     const response = await api.call('GET', '/openapi.json');
 
