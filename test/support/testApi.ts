@@ -106,6 +106,7 @@ export const startTestApi = async (options: { allowedOrigins?: readonly string[]
       call('GET', `/calls?${new URLSearchParams(query).toString()}`, { ...options, headers: { ...bearer(apiKey), ...options.headers } }),
     get: (apiKey: string, callId: string, options: RequestOptions = {}) =>
       call('GET', `/calls/${encodeURIComponent(callId)}`, { ...options, headers: { ...bearer(apiKey), ...options.headers } }),
+    baseUrl: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 };
