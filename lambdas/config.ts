@@ -5,14 +5,20 @@ import * as z from 'zod/mini';
  * so a misconfigured deployment fails on its first request with a message naming the setting.
  * Key material is not here: `keys/loadKeys.ts` fetches it by reference.
  */
+/** A URL of one of these schemes; the checks zod's `url()` adds are not worth their bytes here. */
+const urlOf = (...schemes: string[]) => z.string().check(z.regex(new RegExp(`^(${schemes.join('|')})://[^\\s/$.?#][^\\s]*$`, 'i')));
+
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** DynamoDB Local's address; unset in AWS. */
-  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  DYNAMODB_ENDPOINT: z.optional(urlOf('http', 'https')),
   TOKEN_ISSUER: z._default(z.string().check(z.minLength(1)), 'athos-external-api'),
-  SESSION_TOKEN_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(900)), 300),
-  CONNECTION_URL: z._default(z.url(), 'wss://voice.useathos.ai/v1/connect'),
+  SESSION_TOKEN_TTL_SECONDS: z._default(
+    z.string().check(z.refine((seconds) => /^\d{2,3}$/.test(seconds) && Number(seconds) >= 60 && Number(seconds) <= 900)),
+    '300',
+  ),
+  CONNECTION_URL: z._default(urlOf('wss', 'https'), 'wss://voice.useathos.ai/v1/connect'),
   /** Comma-separated origins the redeem route answers CORS for; `*` for any. */
   ALLOWED_ORIGINS: z._default(z.string(), '*'),
 });
@@ -39,7 +45,7 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
     region: value.AWS_REGION,
     ...(value.DYNAMODB_ENDPOINT ? { dynamoEndpoint: value.DYNAMODB_ENDPOINT } : {}),
     tokenIssuer: value.TOKEN_ISSUER,
-    sessionTokenTtlSeconds: value.SESSION_TOKEN_TTL_SECONDS,
+    sessionTokenTtlSeconds: Number(value.SESSION_TOKEN_TTL_SECONDS),
     connectionUrl: value.CONNECTION_URL,
     allowedOrigins: value.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
   };

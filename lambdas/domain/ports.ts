@@ -54,14 +54,26 @@ export interface ScoredCallUpdate {
   readonly score: Score;
 }
 
-export interface CallStore {
+export interface CallRedemptions {
   /**
    * Records the token as used and creates the call, both or neither.
    * @returns 'already-used' when the token was redeemed before (nothing is written then)
    */
   createRedeemedCall(call: CallRecord, tokenUse: { jti: string; expiresAt: Date }): Promise<'created' | 'already-used'>;
+}
+
+export interface CallReader {
   findCall(callId: string): Promise<CallRecord | undefined>;
+}
+
+export interface CallLister {
   listScoredCalls(query: ListCallsQuery): Promise<CallPage>;
+}
+
+export interface CallScoring {
   /** @returns 'not-redeemed' when the call does not exist or was already scored (nothing is written then) */
   recordScored(update: ScoredCallUpdate): Promise<'scored' | 'not-redeemed'>;
 }
+
+/** All of the above, for tools; each operation takes only the part it uses. */
+export type CallStore = CallRedemptions & CallReader & CallLister & CallScoring;

@@ -6,9 +6,9 @@ import { routes } from '../http/routes.js';
 import { getCall } from '../operations/getCall.js';
 import { config, table } from '../runtime.js';
 import { createAuthStore } from '../store/authStore.js';
-import { createCallStore } from '../store/callStore.js';
+import { createCallReader } from '../store/calls/reader.js';
 
-const calls = createCallStore(table);
+const calls = createCallReader(table);
 
 export const handler = createHandler(routes.getCall, config.allowedOrigins, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),

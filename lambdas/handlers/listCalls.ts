@@ -4,17 +4,17 @@ import { createHandler } from '../http/createHandler.js';
 import { toSlimCall } from '../http/presenters.js';
 import { singleQueryParameters } from '../http/request.js';
 import { routes } from '../http/routes.js';
-import { listCallsQuery } from '../http/schemas.js';
+import { listCallsQuery } from '../http/schemas/listCallsQuery.js';
 import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
 import { listCalls } from '../operations/listCalls.js';
 import { config, table } from '../runtime.js';
 import { createAuthStore } from '../store/authStore.js';
-import { createCallStore } from '../store/callStore.js';
+import { createCallLister } from '../store/calls/lister.js';
 import { createCursorCodec } from '../tokens/cursors.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';
 
-const calls = createCallStore(table);
+const calls = createCallLister(table);
 const cursors = cached(keySetMaxAgeMs, async () => createCursorCodec(await loadKeySet('cursor')));
 const defaultPageSize = 50;
 

@@ -3,7 +3,7 @@ import { apiKeyAuthenticator } from '../http/authenticators.js';
 import { createHandler } from '../http/createHandler.js';
 import { jsonObjectBody } from '../http/request.js';
 import { routes } from '../http/routes.js';
-import { mintSessionRequest } from '../http/schemas.js';
+import { mintSessionRequest } from '../http/schemas/mintSessionRequest.js';
 import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
 import { throttledKeyUsage } from '../operations/keyUsage.js';
@@ -13,12 +13,12 @@ import { createAuthStore } from '../store/authStore.js';
 import { createKeyUsageStore } from '../store/keyUsageStore.js';
 import { createQuotaStore } from '../store/quotaStore.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';
-import { createSessionTokens } from '../tokens/sessionTokens.js';
+import { createSessionTokenSigner } from '../tokens/sessionTokenSigner.js';
 
 const quota = createQuotaStore(table);
 const keyUsage = throttledKeyUsage(createKeyUsageStore(table), systemClock);
 const sessionTokens = cached(keySetMaxAgeMs, async () =>
-  createSessionTokens(
+  createSessionTokenSigner(
     await loadKeySet('sessionToken'),
     { issuer: config.tokenIssuer, ttlSeconds: config.sessionTokenTtlSeconds },
     systemClock,

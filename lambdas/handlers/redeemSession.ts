@@ -3,19 +3,19 @@ import { sessionTokenAuthenticator } from '../http/authenticators.js';
 import { createHandler } from '../http/createHandler.js';
 import { jsonObjectBody } from '../http/request.js';
 import { routes } from '../http/routes.js';
-import { redeemSessionRequest } from '../http/schemas.js';
+import { redeemSessionRequest } from '../http/schemas/redeemSessionRequest.js';
 import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
 import { redeemSession } from '../operations/redeemSession.js';
 import { config, table } from '../runtime.js';
-import { createCallStore } from '../store/callStore.js';
+import { createCallRedemptions } from '../store/calls/redemptions.js';
 import { createConnectionTickets } from '../tokens/connectionTickets.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';
-import { createSessionTokens } from '../tokens/sessionTokens.js';
+import { createSessionTokenVerifier } from '../tokens/sessionTokenVerifier.js';
 
-const calls = createCallStore(table);
+const calls = createCallRedemptions(table);
 const sessionTokens = cached(keySetMaxAgeMs, async () =>
-  createSessionTokens(
+  createSessionTokenVerifier(
     await loadKeySet('sessionToken'),
     { issuer: config.tokenIssuer, ttlSeconds: config.sessionTokenTtlSeconds },
     systemClock,

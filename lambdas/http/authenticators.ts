@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { AthosError } from '../domain/errors.js';
 import { authenticateApiKey, type AuthenticateApiKeyPorts } from '../operations/authenticateApiKey.js';
-import type { SessionClaims, SessionTokens } from '../tokens/sessionTokens.js';
+import type { SessionClaims } from '../tokens/sessionTokenFormat.js';
+import type { SessionTokenVerifier } from '../tokens/sessionTokenVerifier.js';
 import { bearerCredential } from './request.js';
 
 /** The two auth schemes of the contract, as the chain's `authenticate` step. */
@@ -14,7 +15,7 @@ export const apiKeyAuthenticator = (ports: AuthenticateApiKeyPorts) => (event: A
   });
 
 export const sessionTokenAuthenticator =
-  (tokens: () => Promise<SessionTokens>) =>
+  (tokens: () => Promise<SessionTokenVerifier>) =>
   async (event: APIGatewayProxyEvent): Promise<SessionClaims> => {
     const token = bearerCredential(event);
     if (!token) throw new AthosError('INVALID_TOKEN', 'Invalid session token');

@@ -1,5 +1,5 @@
 import { AthosError } from '../domain/errors.js';
-import type { CallStore, Clock } from '../domain/ports.js';
+import type { CallScoring, Clock } from '../domain/ports.js';
 import { scoredCallReportSchema } from '../domain/records.js';
 
 /**
@@ -9,7 +9,7 @@ import { scoredCallReportSchema } from '../domain/records.js';
  * 2. Write it, on condition that the call is redeemed and not yet scored.
  * @throws AthosError INVALID_REQUEST for a bad report, CALL_NOT_FOUND for no such redeemed call
  */
-export const completeCall = async ({ calls, clock }: { calls: CallStore; clock: Clock }, report: unknown) => {
+export const completeCall = async ({ calls, clock }: { calls: CallScoring; clock: Clock }, report: unknown) => {
   const parsed = scoredCallReportSchema.safeParse(report);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'report'))];

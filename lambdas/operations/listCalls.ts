@@ -1,9 +1,9 @@
-import type { CallPage, CallStore } from '../domain/ports.js';
+import type { CallLister, CallPage } from '../domain/ports.js';
 import { AthosError } from '../domain/errors.js';
 import type { CursorCodec } from '../tokens/cursors.js';
 
 export interface ListCallsPorts {
-  readonly calls: CallStore;
+  readonly calls: CallLister;
   readonly cursors: CursorCodec;
 }
 

@@ -1,13 +1,13 @@
 import { AthosError } from '../domain/errors.js';
 import type { Clock, QuotaStore } from '../domain/ports.js';
-import type { SessionTokens } from '../tokens/sessionTokens.js';
+import type { SessionTokenSigner } from '../tokens/sessionTokenSigner.js';
 import type { ApiCaller } from './authenticateApiKey.js';
 import type { KeyUsage } from './keyUsage.js';
 
 export interface MintSessionPorts {
   readonly quota: QuotaStore;
   readonly keyUsage: KeyUsage;
-  readonly tokens: SessionTokens;
+  readonly tokens: SessionTokenSigner;
   readonly clock: Clock;
 }
 

@@ -1,13 +1,13 @@
 import { choosePersona, findDrill, type Difficulty } from '../domain/drills.js';
 import { AthosError } from '../domain/errors.js';
 import { newCallId, newSessionId } from '../domain/ids.js';
-import type { CallStore, Clock } from '../domain/ports.js';
+import type { CallRedemptions, Clock } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
 import type { ConnectionTickets } from '../tokens/connectionTickets.js';
-import type { SessionClaims } from '../tokens/sessionTokens.js';
+import type { SessionClaims } from '../tokens/sessionTokenFormat.js';
 
 export interface RedeemSessionPorts {
-  readonly calls: CallStore;
+  readonly calls: CallRedemptions;
   readonly tickets: ConnectionTickets;
   readonly clock: Clock;
   readonly connectionUrl: string;

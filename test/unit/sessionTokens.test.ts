@@ -1,12 +1,19 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { parseKeySet } from '../../lambdas/tokens/keySet.js';
-import { createSessionTokens } from '../../lambdas/tokens/sessionTokens.js';
+import { createSessionTokenSigner } from '../../lambdas/tokens/sessionTokenSigner.js';
+import { createSessionTokenVerifier } from '../../lambdas/tokens/sessionTokenVerifier.js';
 
 const secret = 'session-key-0123456789-0123456789-abcdef';
 const keys = parseKeySet('test', JSON.stringify({ kid: 's1', key: secret }));
 const now = new Date('2026-06-05T18:00:00Z');
 const clock = { now: () => now };
-const tokens = createSessionTokens(keys, { issuer: 'athos-external-api', ttlSeconds: 300 }, clock);
+const options = { issuer: 'athos-external-api', ttlSeconds: 300 };
+/** A signer and a verifier on the same keys, as mint and redeem hold them, at a given time. */
+const createSessionTokens = (keySet: typeof keys, tokenOptions: typeof options, at: { now: () => Date }) => ({
+  ...createSessionTokenSigner(keySet, tokenOptions, at),
+  ...createSessionTokenVerifier(keySet, tokenOptions, at),
+});
+const tokens = createSessionTokens(keys, options, clock);
 const subject = { tenantId: 'tnt_0123456789abcdef', externalUserId: 'rep_1' };
 const at = (date: Date) => createSessionTokens(keys, { issuer: 'athos-external-api', ttlSeconds: 300 }, { now: () => date });
 

@@ -1,26 +1,11 @@
-import { SignJWT, errors, jwtVerify, type JWTHeaderParameters } from 'jose';
+import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
 import * as z from 'zod/mini';
 import { AthosError } from '../domain/errors.js';
-import { newTokenId, tenantIdPattern } from '../domain/ids.js';
+import { tenantIdPattern } from '../domain/ids.js';
 import type { Clock } from '../domain/ports.js';
 import { createHmacKeys } from './hmacKeys.js';
 import type { KeySet } from './keySet.js';
-
-export const sessionTokenAudience = 'athos-roleplay';
-
-/** What a session token says about the session it opens. */
-export interface SessionClaims {
-  readonly jti: string;
-  readonly tenantId: string;
-  readonly externalUserId: string;
-  readonly externalAgencyId: string | null;
-  readonly expiresAt: Date;
-}
-
-export interface SessionTokenOptions {
-  readonly issuer: string;
-  readonly ttlSeconds: number;
-}
+import { sessionTokenAudience, type SessionClaims, type SessionTokenOptions } from './sessionTokenFormat.js';
 
 /** Longer than any token we sign by a wide margin; anything longer is refused before parsing. */
 const maxTokenLength = 2_048;
@@ -36,7 +21,8 @@ const claimsSchema = z.object({
 
 const invalidToken = (cause?: unknown) => new AthosError('INVALID_TOKEN', 'Invalid session token', { cause });
 
-export const createSessionTokens = (keys: KeySet, options: SessionTokenOptions, clock: Clock) => {
+/** Verifies session tokens (POST /roleplay/session). */
+export const createSessionTokenVerifier = (keys: KeySet, options: SessionTokenOptions, clock: Clock) => {
   const hmacKeys = createHmacKeys(keys);
   const cryptoKeyFor = (kid: string) => {
     const key = hmacKeys.find(kid);
@@ -45,25 +31,6 @@ export const createSessionTokens = (keys: KeySet, options: SessionTokenOptions, 
   };
 
   return {
-    async sign(subject: { tenantId: string; externalUserId: string; externalAgencyId?: string | undefined }) {
-      const issuedAt = Math.floor(clock.now().getTime() / 1000);
-      const expiresAt = issuedAt + options.ttlSeconds;
-      const jti = newTokenId();
-      const token = await new SignJWT({
-        tid: subject.tenantId,
-        uid: subject.externalUserId,
-        ...(subject.externalAgencyId === undefined ? {} : { aid: subject.externalAgencyId }),
-      })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: keys.current.kid })
-        .setJti(jti)
-        .setIssuer(options.issuer)
-        .setAudience(sessionTokenAudience)
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(expiresAt)
-        .sign(await hmacKeys.current());
-      return { token, jti, expiresAt: new Date(expiresAt * 1000) };
-    },
-
     /**
      * @throws AthosError TOKEN_EXPIRED only for a token whose signature is valid; INVALID_TOKEN for
      *   everything else (bad signature, other algorithms, unknown kid, wrong issuer or audience,
@@ -102,4 +69,4 @@ export const createSessionTokens = (keys: KeySet, options: SessionTokenOptions, 
   };
 };
 
-export type SessionTokens = ReturnType<typeof createSessionTokens>;
+export type SessionTokenVerifier = ReturnType<typeof createSessionTokenVerifier>;

@@ -1,0 +1,15 @@
+import * as z from 'zod/mini';
+import { externalIdMaxLength, text } from './text.js';
+
+const dateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-06-01T00:00:00Z' });
+
+export const listCallsQuery = z.object({
+  from: dateTime,
+  to: z.optional(dateTime),
+  source: z.optional(z.enum(['roleplay'])),
+  externalUserId: z.optional(text(externalIdMaxLength)),
+  externalAgencyId: z.optional(text(externalIdMaxLength)),
+  limit: z.optional(z.string().check(z.regex(/^(100|[1-9][0-9]?)$/, { error: 'must be a whole number from 1 to 100' }))),
+  cursor: z.optional(text(1_024)),
+});
+export type ListCallsQueryParameters = z.infer<typeof listCallsQuery>;

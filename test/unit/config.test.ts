@@ -1,0 +1,35 @@
+import { readConfig } from '../../lambdas/config.js';
+
+const base = { TABLE_NAME: 'athos', AWS_REGION: 'eu-west-1' };
+
+describe('Lambda configuration', () => {
+  it('reads the settings, with defaults', () => {
+    expect(readConfig({ ...base, ALLOWED_ORIGINS: 'https://a.example, https://b.example' })).toEqual({
+      tableName: 'athos',
+      region: 'eu-west-1',
+      tokenIssuer: 'athos-external-api',
+      sessionTokenTtlSeconds: 300,
+      connectionUrl: 'wss://voice.useathos.ai/v1/connect',
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+    });
+  });
+
+  it('takes a DynamoDB Local endpoint and a token lifetime', () => {
+    expect(readConfig({ ...base, DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', SESSION_TOKEN_TTL_SECONDS: '120' })).toMatchObject({
+      dynamoEndpoint: 'http://127.0.0.1:8000',
+      sessionTokenTtlSeconds: 120,
+    });
+  });
+
+  it.each([
+    [{ TABLE_NAME: '' }, 'TABLE_NAME'],
+    [{ SESSION_TOKEN_TTL_SECONDS: '59' }, 'SESSION_TOKEN_TTL_SECONDS'],
+    [{ SESSION_TOKEN_TTL_SECONDS: '901' }, 'SESSION_TOKEN_TTL_SECONDS'],
+    [{ SESSION_TOKEN_TTL_SECONDS: '5m' }, 'SESSION_TOKEN_TTL_SECONDS'],
+    [{ CONNECTION_URL: 'voice.example' }, 'CONNECTION_URL'],
+    [{ CONNECTION_URL: 'ftp://voice.example' }, 'CONNECTION_URL'],
+    [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, 'DYNAMODB_ENDPOINT'],
+  ])('refuses %j, naming the setting', (bad, name) => {
+    expect(() => readConfig({ ...base, ...bad })).toThrow(`Invalid configuration: check ${name}`);
+  });
+});
