@@ -1,8 +1,6 @@
-import { randomInt } from 'node:crypto';
-import { choosePersona, findDrill } from '../../lambdas/domain/drills.js';
-import { newCallId, newSessionId, tenantIdPattern } from '../../lambdas/domain/ids.js';
+import { tenantIdPattern } from '../../lambdas/domain/ids.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
-import type { CallRecord, TenantRecord } from '../../lambdas/domain/records.js';
+import type { TenantRecord } from '../../lambdas/domain/records.js';
 import { completeCall } from '../../lambdas/operations/completeCall.js';
 import {
   createTenant,
@@ -20,7 +18,7 @@ import { importScoredCalls } from '../../lambdas/store/callImport.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
-import { sampleScore, sampleTranscript } from '../local/sampleCalls.js';
+import { sampleScore, sampleScoredCalls, sampleTranscript } from '../local/sampleCalls.js';
 import { parseDuration } from './durations.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';
@@ -263,7 +261,13 @@ export const commands: Record<string, Command> = {
       if (!tenantIdPattern.test(tenantId) || !(await createTenantStore(context.table).findTenant(tenantId))) {
         throw new UsageError(`no tenant has the id ${tenantId}`);
       }
-      const calls = seededCalls(tenantId, count, context.clock.now(), values.user as string | undefined, values.agency as string | undefined);
+      const calls = sampleScoredCalls({
+        tenantId,
+        count,
+        now: context.clock.now(),
+        ...(values.user === undefined ? {} : { externalUserId: String(values.user) }),
+        ...(values.agency === undefined ? {} : { externalAgencyId: String(values.agency) }),
+      });
       const started = Date.now();
       const bar = context.progress ? progressBar(count, 'Seeding calls') : undefined;
       await importScoredCalls(context.table, calls, { onProgress: (written) => bar?.update(written) });
@@ -272,41 +276,4 @@ export const commands: Record<string, Command> = {
       return { data: { tenantId, count, seconds }, text: `Seeded ${count.toLocaleString('en-US')} scored calls for ${tenantId} in ${seconds} s.` };
     },
   },
-};
-
-const demoReps = ['rep_1001', 'rep_1002', 'rep_1003', 'rep_1004', 'rep_1005', 'rep_1006', 'rep_1007', 'rep_1008'];
-const demoAgencies = ['agency_north', 'agency_south', 'agency_east'];
-const dayMs = 86_400_000;
-
-/** Scored calls spread over the past 90 days, as redeem and scoring would have left them. */
-const seededCalls = (tenantId: string, count: number, now: Date, user?: string, agency?: string) => {
-  const drill = findDrill('ma-full-sale');
-  if (!drill) throw new Error('the drill catalog lacks ma-full-sale');
-  return Array.from({ length: count }, (): CallRecord & { endedAt: string } => {
-    const persona = choosePersona(drill, 'Advanced');
-    const durationSec = 120 + randomInt(900);
-    const ended = new Date(now.getTime() - randomInt(90 * dayMs));
-    const started = new Date(ended.getTime() - durationSec * 1000);
-    const rep = user ?? demoReps[randomInt(demoReps.length)] ?? 'rep_1001';
-    return {
-      callId: newCallId(),
-      tenantId,
-      sessionId: newSessionId(),
-      source: 'roleplay',
-      externalUserId: rep,
-      externalAgencyId: agency ?? demoAgencies[randomInt(demoAgencies.length)] ?? null,
-      drillKey: drill.key,
-      difficulty: 'Advanced',
-      personaName: persona.name,
-      status: 'scored',
-      createdAt: new Date(started.getTime() - 5_000).toISOString(),
-      updatedAt: ended.toISOString(),
-      startedAt: started.toISOString(),
-      endedAt: ended.toISOString(),
-      durationSec,
-      scoredAt: ended.toISOString(),
-      transcript: sampleTranscript(persona.name, 6),
-      score: sampleScore(),
-    };
-  });
 };
