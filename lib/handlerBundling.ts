@@ -1,4 +1,5 @@
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 /**
  * How every handler is bundled: the stack uses these options, and so does the benchmark, so what is
@@ -19,7 +20,7 @@ export const handlerEsbuildOptions = {
   mainFields: ['module', 'main'],
   banner: { js: "import{createRequire as __athosRequire}from'node:module';const require=__athosRequire(import.meta.url);" },
   legalComments: 'none',
-} as const;
+} satisfies BuildOptions;
 
 /** The same options in the shape `NodejsFunction` takes; bundled with the local esbuild, no Docker. */
 export const handlerBundling: BundlingOptions = {

@@ -1,6 +1,5 @@
-import { SignJWT } from 'jose';
 import type { Clock } from '../domain/ports.js';
-import { createHmacKeys } from './hmacKeys.js';
+import { signHs256 } from './hs256.js';
 import type { KeySet } from './keySet.js';
 
 export const connectionTicketAudience = 'athos-voice';
@@ -21,27 +20,22 @@ export interface TicketSubject {
  * Connection tickets: opaque to the SDK, verified by the voice transport. Signed with their own key
  * and audience, so a ticket can never pass as a session token or the other way round.
  */
-export const createConnectionTickets = (keys: KeySet, issuer: string, clock: Clock) => {
-  const hmacKeys = createHmacKeys(keys);
-  return {
-    async issue(subject: TicketSubject): Promise<string> {
-      const issuedAt = Math.floor(clock.now().getTime() / 1000);
-      return new SignJWT({
-        sid: subject.sessionId,
-        tid: subject.tenantId,
-        drill: subject.drillKey,
-        persona: subject.personaName,
-        difficulty: subject.difficulty,
-      })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: keys.current.kid })
-        .setSubject(subject.callId)
-        .setIssuer(issuer)
-        .setAudience(connectionTicketAudience)
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(issuedAt + ticketTtlSeconds)
-        .sign(await hmacKeys.current());
-    },
-  };
-};
+export const createConnectionTickets = (keys: KeySet, issuer: string, clock: Clock) => ({
+  issue(subject: TicketSubject): string {
+    const issuedAt = Math.floor(clock.now().getTime() / 1000);
+    return signHs256(keys, {
+      sub: subject.callId,
+      sid: subject.sessionId,
+      tid: subject.tenantId,
+      drill: subject.drillKey,
+      persona: subject.personaName,
+      difficulty: subject.difficulty,
+      iss: issuer,
+      aud: connectionTicketAudience,
+      iat: issuedAt,
+      exp: issuedAt + ticketTtlSeconds,
+    });
+  },
+});
 
 export type ConnectionTickets = ReturnType<typeof createConnectionTickets>;

@@ -1,0 +1,156 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '../lambdas/store/client.js';
+import { progressBar } from './admin/progress.js';
+import { buildBundles } from './bench/bundles.js';
+import { recordDynamoCommands } from './bench/dynamoAccounting.js';
+import { measureListCost, measureOperations } from './bench/dynamoCost.js';
+import { measureHandlerCpu } from './bench/handlerCpu.js';
+import { runLoad, startApiProcess, type LoadResult } from './bench/load.js';
+import { measureLoadTimes } from './bench/loadTime.js';
+import { requestsFor } from './bench/operations.js';
+import { loadHandlers } from './local/app.js';
+import { startDynamoDbLocal } from './local/dynamodbLocal.js';
+import { ensureTable } from './local/ensureTable.js';
+import { inProcessInvoker } from './local/invokeInProcess.js';
+import { freshLocalState } from './local/localState.js';
+
+/**
+ * `npm run bench`: cold start, cost per request and throughput, against references built in the
+ * same run, so the figures hold on a noisy machine. Prints a table, writes the same figures to
+ * bench-results/latest.json, and exits 1 when a budget is missed.
+ */
+const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
+// --quick: fewer load-time rounds, a short load and a smaller large tenant, for trying changes out.
+const quick = values.quick === true;
+const outputDirectory = resolve('bench-results');
+const step = (text: string) => process.stderr.write(`\n• ${text}\n`);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+interface Budget {
+  readonly check: string;
+  readonly measured: string;
+  readonly limit: string;
+  readonly pass: boolean;
+}
+const budgets: Budget[] = [];
+const budget = (check: string, measured: string, limit: string, pass: boolean) => budgets.push({ check, measured, limit, pass });
+
+const main = async () => {
+  step('Bundling each handler, and a reference (DynamoDB document client + one GetItem), with the stack’s esbuild options');
+  const bundles = await buildBundles(join(outputDirectory, 'bundles'));
+  const sizeRows = bundles.handlers.map((bundle) => ({ name: bundle.name, bytes: bundle.bytes, ratio: bundle.bytes / bundles.reference.bytes }));
+  for (const row of sizeRows) {
+    budget(`${row.name} bundle vs reference`, `${row.ratio.toFixed(2)}×`, '≤ 1.20×', row.ratio <= 1.2);
+    budget(`${row.name} bundle size`, kb(row.bytes), '≤ 400 KB', row.bytes <= 400 * 1024);
+  }
+
+  const rounds = quick ? 7 : 25;
+  step(`Loading each bundle in fresh processes, ${rounds} interleaved rounds`);
+  const roundsBar = progressBar(rounds, 'Load-time rounds');
+  const load = measureLoadTimes(bundles.reference, bundles.handlers, rounds, (round) => roundsBar.update(round));
+  roundsBar.finish(rounds);
+  const referenceLoad = load.times.find((time) => time.name === 'reference');
+  const loadRows = load.times
+    .filter((time) => time.name !== 'reference')
+    .map((time) => ({ ...time, ratio: time.importMs / (referenceLoad?.importMs ?? Number.NaN) }));
+  for (const row of loadRows) budget(`${row.name} load time vs reference`, `${row.ratio.toFixed(2)}×`, '≤ 1.20×', row.ratio <= 1.2);
+
+  step('Starting DynamoDB Local (in memory)');
+  const database = await startDynamoDbLocal();
+  const stopLoad: (() => void)[] = [];
+  try {
+    const tableName = 'athos-bench';
+    const admin = new DynamoDBClient({ endpoint: database.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await ensureTable(admin, tableName);
+    admin.destroy();
+    const table = { db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }), name: tableName };
+    const settings = { dynamoEndpoint: database.endpoint, tableName, keys: freshLocalState().keys };
+    process.env.LOG_LEVEL = 'silent';
+    const invoke = inProcessInvoker(await loadHandlers(settings));
+    const meter = recordDynamoCommands();
+
+    step('Counting DynamoDB round trips and capacity per operation');
+    const operations = await measureOperations(table, invoke, meter);
+    for (const [operation, cost] of Object.entries(operations.costs)) {
+      if (operation !== 'mintFirstUseOfKey') budget(`${operation} round trips`, String(cost.roundTrips), '≤ 2', cost.roundTrips <= 2);
+    }
+
+    step(`Pricing a page of 100 calls from small, large (${quick ? '20,000' : '100,000'} calls) and big-transcript tenants`);
+    if (quick) (await import('./bench/dynamoCost.js')).listCostCases[1] = { label: '20,000 calls, 1 KB transcripts', calls: 20_000, transcriptBytes: 1_024 };
+    const listCost = await measureListCost(table, invoke, meter, (label, total) => {
+      const bar = progressBar(total, `Seeding ${label}`);
+      return (written) => (written >= total ? bar.finish(written) : bar.update(written));
+    });
+    meter.restore();
+    const [firstCase] = listCost;
+    const sameAsFirst = (cost: (typeof listCost)[number]['cost']) =>
+      cost.readUnits === firstCase?.cost.readUnits && cost.roundTrips === firstCase.cost.roundTrips && cost.reportedUnits === firstCase.cost.reportedUnits;
+    for (const entry of listCost.slice(1)) {
+      budget(`list page cost, ${entry.label}`, `${entry.cost.readUnits} RCU, ${entry.cost.roundTrips} trips`, `= ${firstCase?.cost.readUnits} RCU, ${firstCase?.cost.roundTrips} trips`, sameAsFirst(entry.cost));
+    }
+
+    const iterations = quick ? 1_000 : 5_000;
+    step(`Measuring handler CPU per request, ${iterations.toLocaleString('en-US')} requests each, DynamoDB answers replayed`);
+    const request = requestsFor(operations.seeded.apiKey);
+    // Verification runs for real, so the token must be one the API signed; its reuse goes unnoticed
+    // because DynamoDB's answer to the redeem is replayed.
+    const token = String(JSON.parse((await invoke(request.mint())).result.body).token);
+    const cpu = {
+      mint: await measureHandlerCpu(invoke, () => request.mint(), operations.answers.mint, iterations),
+      redeem: await measureHandlerCpu(invoke, () => request.redeem(token), operations.answers.redeem, iterations),
+      list: await measureHandlerCpu(invoke, () => request.list(), operations.answers.list, iterations),
+      get: await measureHandlerCpu(invoke, () => request.get(operations.seeded.callIds[0] ?? ''), operations.answers.get, iterations),
+    };
+    for (const [operation, microseconds] of Object.entries(cpu)) budget(`${operation} handler CPU`, `${microseconds.toFixed(0)} µs`, '≤ 150 µs', microseconds <= 150);
+
+    const seconds = quick ? 3 : 10;
+    step(`Loading the local server: 10 connections, ${seconds} s per operation`);
+    const server = await startApiProcess(settings);
+    stopLoad.push(server.stop);
+    const headers = (extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${operations.seeded.apiKey}`, ...extra });
+    const loadResults: LoadResult[] = [];
+    for (const [operation, target] of [
+      ['mint', { method: 'POST', path: '/session', headers: headers({ 'Content-Type': 'application/json' }), body: '{"externalUserId":"rep_1001"}' }],
+      ['list', { method: 'GET', path: '/calls?from=2020-01-01T00:00:00Z', headers: headers() }],
+      ['get', { method: 'GET', path: `/calls/${operations.seeded.callIds[0]}`, headers: headers() }],
+    ] as const) {
+      process.stderr.write(`  ${operation}…\n`);
+      loadResults.push(await runLoad(server.url, operation, target, { connections: 10, seconds }));
+    }
+    for (const result of loadResults) budget(`${result.operation} errors under load`, String(result.errors), '= 0', result.errors === 0);
+
+    report({ sizeRows, referenceBytes: bundles.reference.bytes, loadRows, referenceLoad, emptyProcessMs: load.emptyProcessMs, operations: operations.costs, listCost, cpu, loadResults });
+  } finally {
+    for (const stop of stopLoad) stop();
+    await database.stop();
+  }
+};
+
+const report = (figures: Record<string, unknown> & { sizeRows: { name: string; bytes: number; ratio: number }[] }) => {
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
+  mkdirSync(outputDirectory, { recursive: true });
+  const failed = budgets.filter((entry) => !entry.pass);
+  writeFileSync(join(outputDirectory, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), machine, quick, figures, budgets }, null, 2)}\n`);
+
+  const width = Math.max(...budgets.map((entry) => entry.check.length));
+  console.log(`\nBudgets (${machine.cpu}, ${machine.cores} cores, Node ${machine.node})\n`);
+  for (const entry of budgets) {
+    console.log(`${entry.pass ? 'ok  ' : 'MISS'}  ${entry.check.padEnd(width)}  ${entry.measured.padStart(22)}  ${entry.limit}`);
+  }
+  console.log(`\nAll figures: ${join('bench-results', 'latest.json')}`);
+  if (failed.length > 0) {
+    console.log(`\n${failed.length} budget(s) missed.`);
+    process.exitCode = 1;
+  } else {
+    console.log('\nEvery budget holds.');
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(`\nBenchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,34 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { routeList } from '../../lambdas/http/routes.js';
+import { handlerEsbuildOptions } from '../../lib/handlerBundling.js';
+
+export interface Bundle {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+}
+
+/** The yardstick: what any handler must load anyway, the DynamoDB document client and one GetItem. */
+const referenceSource = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+export const handler = async () => db.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: 'x', sk: 'y' } }));
+`;
+
+/** Every handler, and the reference, bundled with exactly the options the stack deploys with. */
+export const buildBundles = async (directory: string): Promise<{ reference: Bundle; handlers: Bundle[] }> => {
+  mkdirSync(directory, { recursive: true });
+  const bundle = async (name: string, entry: string): Promise<Bundle> => {
+    const file = join(directory, `${name}.mjs`);
+    const result = await build({ ...handlerEsbuildOptions, entryPoints: [entry], outfile: file, logLevel: 'warning', metafile: true });
+    return { name, file, bytes: Object.values(result.metafile?.outputs ?? {})[0]?.bytes ?? 0 };
+  };
+  const referenceEntry = join(directory, 'reference.ts');
+  writeFileSync(referenceEntry, referenceSource);
+  const reference = await bundle('reference', referenceEntry);
+  const handlers: Bundle[] = [];
+  for (const route of routeList) handlers.push(await bundle(route.operationId, route.entry));
+  return { reference, handlers };
+};
