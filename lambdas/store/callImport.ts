@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallRecord } from '../domain/records.js';
-import { callKey, listIndexKeys } from './keys.js';
+import { callKey, callTranscriptKey, listIndexKeys } from './keys.js';
 import type { Table } from './table.js';
 
-/** BatchWriteItem's own limit. */
-const batchSize = 25;
+/** BatchWriteItem takes 25 items: 12 calls, each a call item and its transcript item. */
+const callsPerBatch = 12;
 
 /**
  * Writes calls that are already scored, as redeem and scoring together would have left them, with
@@ -19,8 +19,13 @@ export const importScoredCalls = async (
   options: { concurrency?: number; onProgress?: (written: number) => void } = {},
 ): Promise<void> => {
   const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < calls.length; i += batchSize) {
-    batches.push(calls.slice(i, i + batchSize).map((call) => ({ ...callKey(call.callId), ...call, ...listIndexKeys(call) })));
+  for (let i = 0; i < calls.length; i += callsPerBatch) {
+    batches.push(
+      calls.slice(i, i + callsPerBatch).flatMap(({ transcript, ...call }) => [
+        { ...callKey(call.callId), ...call, ...listIndexKeys(call) },
+        { ...callTranscriptKey(call.callId), callId: call.callId, tenantId: call.tenantId, transcript: transcript ?? [] },
+      ]),
+    );
   }
   let written = 0;
   let next = 0;
@@ -28,7 +33,7 @@ export const importScoredCalls = async (
     while (next < batches.length) {
       const batch = batches[next++] ?? [];
       await writeAll(table, batch);
-      written += batch.length;
+      written += batch.length / 2;
       options.onProgress?.(written);
     }
   };

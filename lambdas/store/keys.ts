@@ -13,6 +13,12 @@ export const tokenUseKey = (jti: string) => ({ pk: `${entityPrefixes.tokenUse}${
 
 export const callKey = (callId: string) => ({ pk: `${entityPrefixes.call}${callId}`, sk: 'CALL' });
 
+/**
+ * A scored call's transcript lives beside the call, not in it: the call item stays small on every
+ * path (list indexes, scoring), and only the detail reads the transcript, in the same Query.
+ */
+export const callTranscriptKey = (callId: string) => ({ pk: `${entityPrefixes.call}${callId}`, sk: 'TRANSCRIPT' });
+
 export const listPartitions = {
   tenant: (tenantId: string) => `${entityPrefixes.tenant}${tenantId}`,
   user: (tenantId: string, externalUserId: string) => `${entityPrefixes.tenant}${tenantId}#USER#${externalUserId}`,

@@ -165,7 +165,7 @@ describe('the functions', () => {
     ['mintSession', ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
     ['redeemSession', ['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
     ['listCalls', ['dynamodb:BatchGetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
-    ['getCall', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'logs:CreateLogStream', 'logs:PutLogEvents']],
+    ['getCall', ['dynamodb:BatchGetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents']],
   ])('%s may do exactly %j', (operationId, actions) => {
     expect(actionsOf(operationId)).toEqual(actions);
   });
@@ -185,7 +185,7 @@ describe('the functions', () => {
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } },
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
     ]);
-    expect(conditionOf('getCall', 'dynamodb:GetItem')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } });
+    expect(conditionOf('getCall', 'dynamodb:Query')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } });
     expect(conditionOf('redeemSession', 'dynamodb:PutItem')).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['JTI#*', 'CALL#*'] },
       'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },

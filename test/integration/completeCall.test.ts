@@ -35,6 +35,19 @@ describe('completeCall (the scoring pipeline step)', () => {
     });
   });
 
+  it('keeps the transcript in its own item, so the call item stays small on the list path', async () => {
+    const { tenant } = await createTestTenant(table);
+    const callId = await createRedeemedCall(table, tenant.tenantId);
+
+    await completeCall(ports, report(callId));
+
+    const items = (await itemsOfTenant(table, tenant.tenantId)).filter((item) => item.pk === `CALL#${callId}`);
+    expect(items.map((item) => [item.sk, 'transcript' in item])).toEqual([
+      ['CALL', false],
+      ['TRANSCRIPT', true],
+    ]);
+  });
+
   it('refuses to score a call twice, and keeps the first score', async () => {
     const { tenant } = await createTestTenant(table);
     const callId = await createRedeemedCall(table, tenant.tenantId);

@@ -1,13 +1,23 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallReader } from '../../domain/ports.js';
-import type { CallRecord } from '../../domain/records.js';
+import type { CallRecord, Transcript } from '../../domain/records.js';
 import { callKey } from '../keys.js';
 import { stripKeys, type Table } from '../table.js';
 import { callKeyAttributes } from './callItems.js';
 
+/** A call with its transcript: both items of the call's partition in one Query. */
 export const createCallReader = (table: Table): CallReader => ({
   async findCall(callId) {
-    const { Item } = await table.db.send(new GetCommand({ TableName: table.name, Key: callKey(callId) }));
-    return Item ? stripKeys<CallRecord>(Item, callKeyAttributes) : undefined;
+    const { Items = [] } = await table.db.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': callKey(callId).pk },
+      }),
+    );
+    const call = Items.find((item) => item.sk === 'CALL');
+    if (!call) return undefined;
+    const transcript = Items.find((item) => item.sk === 'TRANSCRIPT')?.transcript as Transcript | undefined;
+    return { ...stripKeys<CallRecord>(call, callKeyAttributes), ...(transcript ? { transcript } : {}) };
   },
 });
