@@ -18,6 +18,9 @@ import {
 import { loadOpenApiDocument } from './local/openApiDocument.js';
 import { seedDemoTenant } from './local/seed.js';
 
+// The SDK's notice about Node.js 20 (harmless here; Lambda runs Node.js 24) would bury the output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const usage = `Usage: npm start [-- --in-memory] [-- --port N]
 
 Runs the Athos External API on http://127.0.0.1:3000 with DynamoDB Local.
