@@ -40,12 +40,19 @@ interface Budget {
   readonly pass: boolean;
 }
 const budgets: Budget[] = [];
-const budget = (check: string, measured: string, limit: string, pass: boolean) => budgets.push({ check, measured, limit, pass });
+const budget = (check: string, measured: string, limit: string, pass: boolean) =>
+  budgets.push({ check, measured, limit, pass });
 
 const main = async () => {
-  step('Bundling each handler, and a reference (DynamoDB document client + one GetItem), with the stack’s esbuild options');
+  step(
+    'Bundling each handler, and a reference (DynamoDB document client + one GetItem), with the stack’s esbuild options',
+  );
   const bundles = await buildBundles(join(outputDirectory, 'bundles'));
-  const sizeRows = bundles.handlers.map((bundle) => ({ name: bundle.name, bytes: bundle.bytes, ratio: bundle.bytes / bundles.reference.bytes }));
+  const sizeRows = bundles.handlers.map((bundle) => ({
+    name: bundle.name,
+    bytes: bundle.bytes,
+    ratio: bundle.bytes / bundles.reference.bytes,
+  }));
   for (const row of sizeRows) {
     budget(`${row.name} bundle vs reference`, `${row.ratio.toFixed(2)}×`, '≤ 1.20×', row.ratio <= 1.2);
     budget(`${row.name} bundle size`, kb(row.bytes), '≤ 400 KB', row.bytes <= 400 * 1024);
@@ -60,14 +67,19 @@ const main = async () => {
   const loadRows = load.times
     .filter((time) => time.name !== 'reference')
     .map((time) => ({ ...time, ratio: time.importMs / (referenceLoad?.importMs ?? Number.NaN) }));
-  for (const row of loadRows) budget(`${row.name} load time vs reference`, `${row.ratio.toFixed(2)}×`, '≤ 1.20×', row.ratio <= 1.2);
+  for (const row of loadRows)
+    budget(`${row.name} load time vs reference`, `${row.ratio.toFixed(2)}×`, '≤ 1.20×', row.ratio <= 1.2);
 
   step('Starting DynamoDB Local (in memory)');
   const database = await startDynamoDbLocal();
   const stopLoad: (() => void)[] = [];
   try {
     const tableName = 'athos-bench';
-    const admin = new DynamoDBClient({ endpoint: database.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const admin = new DynamoDBClient({
+      endpoint: database.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     await ensureTable(admin, tableName);
     admin.destroy();
     const table = { db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }), name: tableName };
@@ -80,11 +92,14 @@ const main = async () => {
     const operations = await measureOperations(table, invoke, meter);
     meter.restore();
     for (const [operation, cost] of Object.entries(operations.costs)) {
-      if (operation !== 'mintFirstUseOfKey') budget(`${operation} round trips`, String(cost.roundTrips), '≤ 2', cost.roundTrips <= 2);
+      if (operation !== 'mintFirstUseOfKey')
+        budget(`${operation} round trips`, String(cost.roundTrips), '≤ 2', cost.roundTrips <= 2);
     }
 
     const iterations = quick ? 1_000 : 5_000;
-    step(`Measuring handler CPU per request in a fresh process, ${iterations.toLocaleString('en-US')} requests each, DynamoDB answers replayed`);
+    step(
+      `Measuring handler CPU per request in a fresh process, ${iterations.toLocaleString('en-US')} requests each, DynamoDB answers replayed`,
+    );
     mkdirSync(outputDirectory, { recursive: true });
     const request = requestsFor(operations.seeded.apiKey);
     // Verification runs for real, so the token must be one the API signed; its reuse goes unnoticed
@@ -100,10 +115,18 @@ const main = async () => {
       },
       { iterations, blocks: 5, workDirectory: outputDirectory },
     );
-    for (const [operation, microseconds] of Object.entries(cpu)) budget(`${operation} handler CPU`, `${microseconds.toFixed(0)} µs`, '≤ 150 µs', microseconds <= 150);
+    for (const [operation, microseconds] of Object.entries(cpu))
+      budget(`${operation} handler CPU`, `${microseconds.toFixed(0)} µs`, '≤ 150 µs', microseconds <= 150);
 
-    step(`Pricing a page of 100 calls from small, large (${quick ? '20,000' : '100,000'} calls) and big-transcript tenants`);
-    if (quick) (await import('./bench/dynamoCost.js')).listCostCases[1] = { label: '20,000 calls, 1 KB transcripts', calls: 20_000, transcriptBytes: 1_024 };
+    step(
+      `Pricing a page of 100 calls from small, large (${quick ? '20,000' : '100,000'} calls) and big-transcript tenants`,
+    );
+    if (quick)
+      (await import('./bench/dynamoCost.js')).listCostCases[1] = {
+        label: '20,000 calls, 1 KB transcripts',
+        calls: 20_000,
+        transcriptBytes: 1_024,
+      };
     const listMeter = recordDynamoCommands();
     const listCost = await measureListCost(table, invoke, listMeter, (label, total) => {
       const bar = progressBar(total, `Seeding ${label}`);
@@ -112,28 +135,57 @@ const main = async () => {
     listMeter.restore();
     const [firstCase] = listCost;
     const sameAsFirst = (cost: (typeof listCost)[number]['cost']) =>
-      cost.readUnits === firstCase?.cost.readUnits && cost.roundTrips === firstCase.cost.roundTrips && cost.reportedUnits === firstCase.cost.reportedUnits;
+      cost.readUnits === firstCase?.cost.readUnits &&
+      cost.roundTrips === firstCase.cost.roundTrips &&
+      cost.reportedUnits === firstCase.cost.reportedUnits;
     for (const entry of listCost.slice(1)) {
-      budget(`list page cost, ${entry.label}`, `${entry.cost.readUnits} RCU, ${entry.cost.roundTrips} trips`, `= ${firstCase?.cost.readUnits} RCU, ${firstCase?.cost.roundTrips} trips`, sameAsFirst(entry.cost));
+      budget(
+        `list page cost, ${entry.label}`,
+        `${entry.cost.readUnits} RCU, ${entry.cost.roundTrips} trips`,
+        `= ${firstCase?.cost.readUnits} RCU, ${firstCase?.cost.roundTrips} trips`,
+        sameAsFirst(entry.cost),
+      );
     }
 
     const seconds = quick ? 3 : 10;
     step(`Loading the local server: 10 connections, ${seconds} s per operation`);
     const server = await startApiProcess(settings);
     stopLoad.push(server.stop);
-    const headers = (extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${operations.seeded.apiKey}`, ...extra });
+    const headers = (extra: Record<string, string> = {}) => ({
+      Authorization: `Bearer ${operations.seeded.apiKey}`,
+      ...extra,
+    });
     const loadResults: LoadResult[] = [];
     for (const [operation, target] of [
-      ['mint', { method: 'POST', path: '/session', headers: headers({ 'Content-Type': 'application/json' }), body: '{"externalUserId":"rep_1001"}' }],
+      [
+        'mint',
+        {
+          method: 'POST',
+          path: '/session',
+          headers: headers({ 'Content-Type': 'application/json' }),
+          body: '{"externalUserId":"rep_1001"}',
+        },
+      ],
       ['list', { method: 'GET', path: '/calls?from=2020-01-01T00:00:00Z', headers: headers() }],
       ['get', { method: 'GET', path: `/calls/${operations.seeded.callIds[0]}`, headers: headers() }],
     ] as const) {
       process.stderr.write(`  ${operation}…\n`);
       loadResults.push(await runLoad(server.url, operation, target, { connections: 10, seconds }));
     }
-    for (const result of loadResults) budget(`${result.operation} errors under load`, String(result.errors), '= 0', result.errors === 0);
+    for (const result of loadResults)
+      budget(`${result.operation} errors under load`, String(result.errors), '= 0', result.errors === 0);
 
-    report({ sizeRows, referenceBytes: bundles.reference.bytes, loadRows, referenceLoad, emptyProcessMs: load.emptyProcessMs, operations: operations.costs, listCost, cpu, loadResults });
+    report({
+      sizeRows,
+      referenceBytes: bundles.reference.bytes,
+      loadRows,
+      referenceLoad,
+      emptyProcessMs: load.emptyProcessMs,
+      operations: operations.costs,
+      listCost,
+      cpu,
+      loadResults,
+    });
   } finally {
     for (const stop of stopLoad) stop();
     await database.stop();
@@ -141,15 +193,26 @@ const main = async () => {
 };
 
 const report = (figures: Record<string, unknown> & { sizeRows: { name: string; bytes: number; ratio: number }[] }) => {
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
   mkdirSync(outputDirectory, { recursive: true });
   const failed = budgets.filter((entry) => !entry.pass);
-  writeFileSync(join(outputDirectory, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), machine, quick, figures, budgets }, null, 2)}\n`);
+  writeFileSync(
+    join(outputDirectory, 'latest.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), machine, quick, figures, budgets }, null, 2)}\n`,
+  );
 
   const width = Math.max(...budgets.map((entry) => entry.check.length));
   console.log(`\nBudgets (${machine.cpu}, ${machine.cores} cores, Node ${machine.node})\n`);
   for (const entry of budgets) {
-    console.log(`${entry.pass ? 'ok  ' : 'MISS'}  ${entry.check.padEnd(width)}  ${entry.measured.padStart(22)}  ${entry.limit}`);
+    console.log(
+      `${entry.pass ? 'ok  ' : 'MISS'}  ${entry.check.padEnd(width)}  ${entry.measured.padStart(22)}  ${entry.limit}`,
+    );
   }
   console.log(`\nAll figures: ${join('bench-results', 'latest.json')}`);
   if (failed.length > 0) {

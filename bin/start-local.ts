@@ -61,7 +61,10 @@ const main = async () => {
   if (await ensureTable(client, localTableName)) step(`Created table ${localTableName}`);
   client.destroy();
 
-  const table = { db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }), name: localTableName };
+  const table = {
+    db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }),
+    name: localTableName,
+  };
   const state: LocalState = (inMemory ? undefined : readLocalState()) ?? freshLocalState();
   let newDemoKey: string | undefined;
   if (!state.demo || !(await createTenantStore(table).findTenant(state.demo.tenantId))) {

@@ -4,7 +4,11 @@
  * A failed first make is not kept: the next call tries again. A failed refresh keeps serving the
  * value it had: a briefly unreachable secret must not turn a working function into a failing one.
  */
-export const cached = <T>(maxAgeMs: number, make: () => Promise<T>, now: () => number = Date.now): (() => Promise<T>) => {
+export const cached = <T>(
+  maxAgeMs: number,
+  make: () => Promise<T>,
+  now: () => number = Date.now,
+): (() => Promise<T>) => {
   let current: { value: Promise<T>; madeAt: number } | undefined;
   return () => {
     if (current && now() - current.madeAt < maxAgeMs) return current.value;

@@ -6,7 +6,8 @@ import * as z from 'zod/mini';
  * Key material is not here: `keys/loadKeys.ts` fetches it by reference.
  */
 /** A URL of one of these schemes; the checks zod's `url()` adds are not worth their bytes here. */
-const urlOf = (...schemes: string[]) => z.string().check(z.regex(new RegExp(`^(${schemes.join('|')})://[^\\s/$.?#][^\\s]*$`, 'i')));
+const urlOf = (...schemes: string[]) =>
+  z.string().check(z.regex(new RegExp(`^(${schemes.join('|')})://[^\\s/$.?#][^\\s]*$`, 'i')));
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -15,7 +16,9 @@ const configSchema = z.object({
   DYNAMODB_ENDPOINT: z.optional(urlOf('http', 'https')),
   TOKEN_ISSUER: z._default(z.string().check(z.minLength(1)), 'athos-external-api'),
   SESSION_TOKEN_TTL_SECONDS: z._default(
-    z.string().check(z.refine((seconds) => /^\d{2,3}$/.test(seconds) && Number(seconds) >= 60 && Number(seconds) <= 900)),
+    z
+      .string()
+      .check(z.refine((seconds) => /^\d{2,3}$/.test(seconds) && Number(seconds) >= 60 && Number(seconds) <= 900)),
     '300',
   ),
   CONNECTION_URL: z._default(urlOf('wss', 'https'), 'wss://voice.useathos.ai/v1/connect'),
@@ -47,6 +50,8 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
     tokenIssuer: value.TOKEN_ISSUER,
     sessionTokenTtlSeconds: Number(value.SESSION_TOKEN_TTL_SECONDS),
     connectionUrl: value.CONNECTION_URL,
-    allowedOrigins: value.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    allowedOrigins: value.ALLOWED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
   };
 };

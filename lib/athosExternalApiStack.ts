@@ -48,7 +48,10 @@ export class AthosExternalApiStack extends Stack {
         description: `Point ${config.domainName} at this name (CNAME or alias)`,
       });
     }
-    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The DynamoDB table (for athos-admin --table)' });
+    new CfnOutput(this, 'TableName', {
+      value: table.tableName,
+      description: 'The DynamoDB table (for athos-admin --table)',
+    });
     for (const [name, secret] of Object.entries(secrets)) {
       new CfnOutput(this, `${name[0]?.toUpperCase()}${name.slice(1)}SecretArn`, {
         value: secret.secretArn,

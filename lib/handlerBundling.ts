@@ -18,7 +18,9 @@ export const handlerEsbuildOptions = {
   minify: true,
   sourcemap: false,
   mainFields: ['module', 'main'],
-  banner: { js: "import{createRequire as __athosRequire}from'node:module';const require=__athosRequire(import.meta.url);" },
+  banner: {
+    js: "import{createRequire as __athosRequire}from'node:module';const require=__athosRequire(import.meta.url);",
+  },
   legalComments: 'none',
 } satisfies BuildOptions;
 

@@ -7,7 +7,9 @@ import { routes } from '../lambdas/http/routes.js';
  * name instead of surfacing at runtime. Every setting is listed in the README.
  */
 
-const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const logRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 const operationIds = Object.keys(routes) as [keyof typeof routes, ...(keyof typeof routes)[]];
 
 const throttle = z.object({ rateLimit: z.number().check(z.positive()), burstLimit: z.int().check(z.positive()) });
@@ -28,10 +30,19 @@ const fromText = <T extends z.ZodMiniType>(schema: T) =>
 const stageConfigSchema = z.object({
   stageName: z._default(z.string().check(z.regex(/^[A-Za-z0-9_]{1,64}$/)), 'prod'),
   allowedOrigins: z._default(
-    z.pipe(
-      z.string(),
-      z.transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean)),
-    ).check(z.refine((origins) => origins.length > 0 && origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)))),
+    z
+      .pipe(
+        z.string(),
+        z.transform((text) =>
+          text
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter(Boolean),
+        ),
+      )
+      .check(
+        z.refine((origins) => origins.length > 0 && origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o))),
+      ),
     ['*'],
   ),
   throttling: z._default(fromText(throttle), { rateLimit: 100, burstLimit: 200 }),

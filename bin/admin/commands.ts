@@ -67,14 +67,22 @@ const portsOf = (context: CommandContext): AdministrationPorts => ({
 
 const lines = (pairs: Record<string, unknown>) =>
   Object.entries(pairs)
-    .map(([name, value]) => `${`${name}:`.padEnd(22)} ${value === null || value === undefined ? '—' : Array.isArray(value) ? value.join(', ') || '—' : String(value)}`)
+    .map(
+      ([name, value]) =>
+        `${`${name}:`.padEnd(22)} ${value === null || value === undefined ? '—' : Array.isArray(value) ? value.join(', ') || '—' : String(value)}`,
+    )
     .join('\n');
 
 const table = (rows: Record<string, unknown>[], columns: string[]): string => {
   if (rows.length === 0) return '(none)';
-  const cell = (value: unknown) => (value === null || value === undefined ? '—' : Array.isArray(value) ? value.join(',') || '—' : String(value));
+  const cell = (value: unknown) =>
+    value === null || value === undefined ? '—' : Array.isArray(value) ? value.join(',') || '—' : String(value);
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
-  const format = (cells: string[]) => cells.map((text, i) => text.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((text, i) => text.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [format(columns), ...rows.map((row) => format(columns.map((column) => cell(row[column]))))].join('\n');
 };
 
@@ -113,7 +121,11 @@ export const commands: Record<string, Command> = {
       return {
         data: { tenants },
         text: table(
-          tenants.map((tenant) => ({ ...tenant, quota: tenant.monthlySessionQuota ?? 'none', allowed: tenant.allowedCidrs.length > 0 ? tenant.allowedCidrs : 'any' })),
+          tenants.map((tenant) => ({
+            ...tenant,
+            quota: tenant.monthlySessionQuota ?? 'none',
+            allowed: tenant.allowedCidrs.length > 0 ? tenant.allowedCidrs : 'any',
+          })),
           ['tenantId', 'name', 'status', 'quota', 'allowed', 'createdAt'],
         ),
       };
@@ -123,7 +135,10 @@ export const commands: Record<string, Command> = {
   'tenant show': {
     options: ['tenant', 'month'],
     async run(context, values) {
-      const shown = await showTenant(portsOf(context), { tenantId: required(values, 'tenant'), month: month(values, context.clock) });
+      const shown = await showTenant(portsOf(context), {
+        tenantId: required(values, 'tenant'),
+        month: month(values, context.clock),
+      });
       return {
         data: shown,
         text: [
@@ -160,14 +175,18 @@ export const commands: Record<string, Command> = {
   'tenant deactivate': {
     options: ['tenant'],
     async run(context, values) {
-      return tenantResult(await setTenantStatus(portsOf(context), { tenantId: required(values, 'tenant'), status: 'inactive' }));
+      return tenantResult(
+        await setTenantStatus(portsOf(context), { tenantId: required(values, 'tenant'), status: 'inactive' }),
+      );
     },
   },
 
   'tenant activate': {
     options: ['tenant'],
     async run(context, values) {
-      return tenantResult(await setTenantStatus(portsOf(context), { tenantId: required(values, 'tenant'), status: 'active' }));
+      return tenantResult(
+        await setTenantStatus(portsOf(context), { tenantId: required(values, 'tenant'), status: 'active' }),
+      );
     },
   },
 
@@ -179,7 +198,14 @@ export const commands: Record<string, Command> = {
         label: (values.label as string | undefined) ?? null,
       });
       return {
-        data: { keyId: record.keyId, apiKey, tenantId: record.tenantId, label: record.label, displayPrefix: record.displayPrefix, createdAt: record.createdAt },
+        data: {
+          keyId: record.keyId,
+          apiKey,
+          tenantId: record.tenantId,
+          label: record.label,
+          displayPrefix: record.displayPrefix,
+          createdAt: record.createdAt,
+        },
         text: `${lines({ keyId: record.keyId, tenantId: record.tenantId, label: record.label })}\n\nAPI key (shown this once; only its hash is stored):\n  ${apiKey}`,
       };
     },
@@ -197,7 +223,10 @@ export const commands: Record<string, Command> = {
     options: ['key'],
     async run(context, values) {
       const { keyHash: _hash, ...key } = await revokeApiKey(portsOf(context), { keyId: required(values, 'key') });
-      return { data: key, text: `${lines({ keyId: key.keyId, status: key.status, revoked: key.revokedAt })}\nIt answers API_KEY_REVOKED from now on.` };
+      return {
+        data: key,
+        text: `${lines({ keyId: key.keyId, status: key.status, revoked: key.revokedAt })}\nIt answers API_KEY_REVOKED from now on.`,
+      };
     },
   },
 
@@ -207,10 +236,19 @@ export const commands: Record<string, Command> = {
       const overlapText = (values.overlap as string | undefined) ?? '24h';
       const overlapMs = parseDuration(overlapText);
       if (overlapMs === undefined) throw new UsageError('--overlap must be a duration such as 30m, 24h or 7d');
-      const { apiKey, record, previous } = await rotateApiKey(portsOf(context), { keyId: required(values, 'key'), overlapMs });
+      const { apiKey, record, previous } = await rotateApiKey(portsOf(context), {
+        keyId: required(values, 'key'),
+        overlapMs,
+      });
       return {
-        data: { keyId: record.keyId, apiKey, tenantId: record.tenantId, previousKeyId: previous.keyId, previousKeyExpiresAt: previous.expiresAt },
-        text: `${lines({ keyId: record.keyId, 'replaces': previous.keyId, 'old key works until': previous.expiresAt })}\n\nNew API key (shown this once; only its hash is stored):\n  ${apiKey}`,
+        data: {
+          keyId: record.keyId,
+          apiKey,
+          tenantId: record.tenantId,
+          previousKeyId: previous.keyId,
+          previousKeyExpiresAt: previous.expiresAt,
+        },
+        text: `${lines({ keyId: record.keyId, replaces: previous.keyId, 'old key works until': previous.expiresAt })}\n\nNew API key (shown this once; only its hash is stored):\n  ${apiKey}`,
       };
     },
   },
@@ -218,10 +256,19 @@ export const commands: Record<string, Command> = {
   usage: {
     options: ['tenant', 'month'],
     async run(context, values) {
-      const usage = await tenantUsage(portsOf(context), { tenantId: required(values, 'tenant'), month: month(values, context.clock) });
+      const usage = await tenantUsage(portsOf(context), {
+        tenantId: required(values, 'tenant'),
+        month: month(values, context.clock),
+      });
       return {
         data: usage,
-        text: lines({ tenantId: usage.tenantId, month: usage.month, 'sessions minted': usage.sessionsMinted, quota: usage.monthlySessionQuota ?? 'none', remaining: usage.remaining ?? 'unlimited' }),
+        text: lines({
+          tenantId: usage.tenantId,
+          month: usage.month,
+          'sessions minted': usage.sessionsMinted,
+          quota: usage.monthlySessionQuota ?? 'none',
+          remaining: usage.remaining ?? 'unlimited',
+        }),
       };
     },
   },
@@ -242,12 +289,21 @@ export const commands: Record<string, Command> = {
           callId,
           startedAt: new Date(endedAt.getTime() - durationMs).toISOString(),
           endedAt: endedAt.toISOString(),
-          transcript: values.transcript === undefined ? sampleTranscript(call?.personaName ?? 'the prospect') : context.readJsonFile(String(values.transcript)),
+          transcript:
+            values.transcript === undefined
+              ? sampleTranscript(call?.personaName ?? 'the prospect')
+              : context.readJsonFile(String(values.transcript)),
           score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
         },
       );
       const scored = await calls.findCall(callId);
-      const data = { callId, status: scored?.status, endedAt: scored?.endedAt, durationSec: scored?.durationSec, overallScore: scored?.score?.overallScore };
+      const data = {
+        callId,
+        status: scored?.status,
+        endedAt: scored?.endedAt,
+        durationSec: scored?.durationSec,
+        overallScore: scored?.score?.overallScore,
+      };
       return { data, text: lines(data) };
     },
   },
@@ -257,7 +313,8 @@ export const commands: Record<string, Command> = {
     async run(context, values) {
       const tenantId = required(values, 'tenant');
       const count = wholeNumber(values, 'count');
-      if (count === undefined || count < 1 || count > 1_000_000) throw new UsageError('--count must be from 1 to 1,000,000');
+      if (count === undefined || count < 1 || count > 1_000_000)
+        throw new UsageError('--count must be from 1 to 1,000,000');
       if (!tenantIdPattern.test(tenantId) || !(await createTenantStore(context.table).findTenant(tenantId))) {
         throw new UsageError(`no tenant has the id ${tenantId}`);
       }
@@ -273,7 +330,10 @@ export const commands: Record<string, Command> = {
       await importScoredCalls(context.table, calls, { onProgress: (written) => bar?.update(written) });
       bar?.finish(count);
       const seconds = Math.round((Date.now() - started) / 100) / 10;
-      return { data: { tenantId, count, seconds }, text: `Seeded ${count.toLocaleString('en-US')} scored calls for ${tenantId} in ${seconds} s.` };
+      return {
+        data: { tenantId, count, seconds },
+        text: `Seeded ${count.toLocaleString('en-US')} scored calls for ${tenantId} in ${seconds} s.`,
+      };
     },
   },
 };

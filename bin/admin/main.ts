@@ -40,7 +40,6 @@ Output
   --json             exactly one JSON object on stdout
   --actor NAME       who is making the change, for the audit trail (default: your OS user)`;
 
-
 const optionSpec = {
   table: { type: 'string' },
   region: { type: 'string' },
@@ -73,12 +72,18 @@ const connect = (values: Record<string, unknown>): { table: Table; where: string
   const endpoint = values.endpoint as string | undefined;
   if (values.table === undefined) {
     const local = endpoint ?? `http://127.0.0.1:${localDynamoPort}`;
-    return { table: { db: createDocumentClient({ region: 'us-east-1', endpoint: local }), name: localTableName }, where: `DynamoDB Local at ${local}` };
+    return {
+      table: { db: createDocumentClient({ region: 'us-east-1', endpoint: local }), name: localTableName },
+      where: `DynamoDB Local at ${local}`,
+    };
   }
   const region = (values.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region && !endpoint) throw new UsageError('give --region, or set AWS_REGION, to use a deployed table');
   return {
-    table: { db: createDocumentClient({ region: region ?? 'us-east-1', ...(endpoint ? { endpoint } : {}) }), name: String(values.table) },
+    table: {
+      db: createDocumentClient({ region: region ?? 'us-east-1', ...(endpoint ? { endpoint } : {}) }),
+      name: String(values.table),
+    },
     where: endpoint ?? `DynamoDB in ${region}`,
   };
 };
@@ -149,7 +154,11 @@ const explain = (error: unknown, tableName: string, where: string): Error => {
   if (error instanceof AthosError) return new Error(error.message);
   const name = (error as { name?: string }).name;
   if (name === 'ResourceNotFoundException') return new Error(`table ${tableName} does not exist in ${where}`);
-  if (name === 'UnrecognizedClientException' || name === 'ExpiredTokenException' || name === 'CredentialsProviderError') {
+  if (
+    name === 'UnrecognizedClientException' ||
+    name === 'ExpiredTokenException' ||
+    name === 'CredentialsProviderError'
+  ) {
     return new Error(`AWS refused the credentials (${name}); check your AWS profile or environment`);
   }
   return new Error((error as Error).message ?? String(error));

@@ -22,7 +22,13 @@ export const buildBundles = async (directory: string): Promise<{ reference: Bund
   mkdirSync(directory, { recursive: true });
   const bundle = async (name: string, entry: string): Promise<Bundle> => {
     const file = join(directory, `${name}.mjs`);
-    const result = await build({ ...handlerEsbuildOptions, entryPoints: [entry], outfile: file, logLevel: 'warning', metafile: true });
+    const result = await build({
+      ...handlerEsbuildOptions,
+      entryPoints: [entry],
+      outfile: file,
+      logLevel: 'warning',
+      metafile: true,
+    });
     return { name, file, bytes: Object.values(result.metafile?.outputs ?? {})[0]?.bytes ?? 0 };
   };
   const referenceEntry = join(directory, 'reference.ts');

@@ -20,13 +20,15 @@ const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Job;
 process.env.LOG_LEVEL = 'silent';
 const invoke = inProcessInvoker(await loadHandlers(job.settings));
 let answers: Record<string, Record<string, unknown>> = {};
-(DynamoDBDocumentClient.prototype as unknown as { send: (command: object) => Promise<unknown> }).send = async (command) =>
-  answers[command.constructor.name] ?? {};
+(DynamoDBDocumentClient.prototype as unknown as { send: (command: object) => Promise<unknown> }).send = async (
+  command,
+) => answers[command.constructor.name] ?? {};
 
 const run = async (request: InProcessRequest, count: number) => {
   for (let i = 0; i < count; i++) {
     const { result } = await invoke(request);
-    if (result.statusCode !== 200) throw new Error(`replayed ${request.method} ${request.path} answered ${result.statusCode}: ${result.body}`);
+    if (result.statusCode !== 200)
+      throw new Error(`replayed ${request.method} ${request.path} answered ${result.statusCode}: ${result.body}`);
   }
 };
 

@@ -24,7 +24,11 @@ export interface Cost {
   readonly reportedUnits: number;
 }
 
-type Send = (this: DynamoDBDocumentClient, command: { input: Record<string, unknown>; constructor: { name: string } }, ...rest: unknown[]) => Promise<Record<string, unknown>>;
+type Send = (
+  this: DynamoDBDocumentClient,
+  command: { input: Record<string, unknown>; constructor: { name: string } },
+  ...rest: unknown[]
+) => Promise<Record<string, unknown>>;
 
 export const recordDynamoCommands = () => {
   const prototype = DynamoDBDocumentClient.prototype as unknown as { send: Send };
@@ -63,7 +67,8 @@ const costOf = (sent: Sent[]): Cost => {
   let reportedUnits = 0;
   for (const { command, input, output } of sent) {
     const reported = output?.ConsumedCapacity;
-    for (const entry of Array.isArray(reported) ? reported : reported ? [reported] : []) reportedUnits += Number((entry as { CapacityUnits?: number }).CapacityUnits ?? 0);
+    for (const entry of Array.isArray(reported) ? reported : reported ? [reported] : [])
+      reportedUnits += Number((entry as { CapacityUnits?: number }).CapacityUnits ?? 0);
     switch (command) {
       case 'GetCommand': {
         const size = itemSize(output?.Item);
@@ -73,7 +78,10 @@ const costOf = (sent: Sent[]): Cost => {
       }
       case 'BatchGetCommand': {
         const responses = Object.values((output?.Responses ?? {}) as Record<string, Record<string, unknown>[]>).flat();
-        const requested = Object.values((input.RequestItems ?? {}) as Record<string, { Keys: unknown[] }>).reduce((n, request) => n + request.Keys.length, 0);
+        const requested = Object.values((input.RequestItems ?? {}) as Record<string, { Keys: unknown[] }>).reduce(
+          (n, request) => n + request.Keys.length,
+          0,
+        );
         for (const item of responses) {
           bytesRead += itemSize(item);
           readUnits += readCost(itemSize(item));
@@ -82,7 +90,10 @@ const costOf = (sent: Sent[]): Cost => {
         break;
       }
       case 'QueryCommand': {
-        const size = ((output?.Items ?? []) as Record<string, unknown>[]).reduce((total, item) => total + itemSize(item), 0);
+        const size = ((output?.Items ?? []) as Record<string, unknown>[]).reduce(
+          (total, item) => total + itemSize(item),
+          0,
+        );
         bytesRead += size;
         readUnits += readCost(size);
         break;
@@ -94,13 +105,21 @@ const costOf = (sent: Sent[]): Cost => {
         writeUnits += writeCost(itemSize(input.Item));
         break;
       case 'TransactWriteCommand':
-        for (const item of (input.TransactItems ?? []) as { Put?: { Item: unknown } }[]) writeUnits += 2 * writeCost(itemSize(item.Put?.Item));
+        for (const item of (input.TransactItems ?? []) as { Put?: { Item: unknown } }[])
+          writeUnits += 2 * writeCost(itemSize(item.Put?.Item));
         break;
       default:
         break;
     }
   }
-  return { roundTrips: sent.length, commands: sent.map((entry) => entry.command.replace(/Command$/, '')), readUnits, writeUnits, bytesRead, reportedUnits };
+  return {
+    roundTrips: sent.length,
+    commands: sent.map((entry) => entry.command.replace(/Command$/, '')),
+    readUnits,
+    writeUnits,
+    bytesRead,
+    reportedUnits,
+  };
 };
 
 const readCost = (bytes: number) => 0.5 * Math.max(1, Math.ceil(bytes / 4096));
@@ -115,8 +134,21 @@ export const itemSize = (item: unknown): number => {
 const valueSize = (value: unknown): number => {
   if (value === null || value === undefined || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace(/[.e+-]/g, '').replace(/^0+/, '').length / 2) + 1;
+  if (typeof value === 'number')
+    return (
+      Math.ceil(
+        String(Math.abs(value))
+          .replace(/[.e+-]/g, '')
+          .replace(/^0+/, '').length / 2,
+      ) + 1
+    );
   if (value instanceof Uint8Array) return value.length;
   if (Array.isArray(value)) return 3 + value.reduce((total: number, element) => total + 1 + valueSize(element), 0);
-  return 3 + Object.entries(value).reduce((total, [name, element]) => total + 1 + Buffer.byteLength(name) + valueSize(element), 0);
+  return (
+    3 +
+    Object.entries(value).reduce(
+      (total, [name, element]) => total + 1 + Buffer.byteLength(name) + valueSize(element),
+      0,
+    )
+  );
 };

@@ -26,14 +26,20 @@ export const seedTenant = async (
   const ports = { tenants: createTenantStore(table), clock: systemClock, actor: 'npm run bench' };
   const tenant = await createTenant(ports, { name: `Bench ${count}` });
   const { apiKey } = await issueApiKey(ports, { tenantId: tenant.tenantId, label: 'bench' });
-  const calls = sampleScoredCalls({ tenantId: tenant.tenantId, count, now: new Date(), ...(options.transcriptBytes ? { transcriptBytes: options.transcriptBytes } : {}) });
+  const calls = sampleScoredCalls({
+    tenantId: tenant.tenantId,
+    count,
+    now: new Date(),
+    ...(options.transcriptBytes ? { transcriptBytes: options.transcriptBytes } : {}),
+  });
   await importScoredCalls(table, calls, { ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   return { apiKey, callIds: calls.map((call) => call.callId) };
 };
 
 const ok = async (invoke: Invoke, request: InProcessRequest) => {
   const { result } = await invoke(request);
-  if (result.statusCode !== 200) throw new Error(`${request.method} ${request.path} answered ${result.statusCode}: ${result.body}`);
+  if (result.statusCode !== 200)
+    throw new Error(`${request.method} ${request.path} answered ${result.statusCode}: ${result.body}`);
   return JSON.parse(result.body) as Record<string, unknown>;
 };
 
@@ -82,10 +88,14 @@ export const measureListCost = async (
 ) => {
   const results: { label: string; cost: Cost }[] = [];
   for (const testCase of listCostCases) {
-    const seeded = await seedTenant(table, testCase.calls, { transcriptBytes: testCase.transcriptBytes, onProgress: onSeeding(testCase.label, testCase.calls) });
+    const seeded = await seedTenant(table, testCase.calls, {
+      transcriptBytes: testCase.transcriptBytes,
+      onProgress: onSeeding(testCase.label, testCase.calls),
+    });
     const { cost } = await meter.measure(async () => {
       const page = await ok(invoke, requestsFor(seeded.apiKey).list(100));
-      if ((page.data as unknown[]).length !== 100) throw new Error(`a page of ${(page.data as unknown[]).length}, not 100`);
+      if ((page.data as unknown[]).length !== 100)
+        throw new Error(`a page of ${(page.data as unknown[]).length}, not 100`);
     });
     results.push({ label: testCase.label, cost });
   }

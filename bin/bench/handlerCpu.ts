@@ -24,9 +24,15 @@ export const measureHandlerCpu = <Name extends string>(
 ): Record<Name, number> => {
   const jobFile = join(options.workDirectory, 'cpu-job.json');
   const serializable = Object.fromEntries(
-    Object.entries(cases as Record<string, CpuCase>).map(([name, testCase]) => [name, { request: testCase.request, answers: Object.fromEntries(testCase.answers) }]),
+    Object.entries(cases as Record<string, CpuCase>).map(([name, testCase]) => [
+      name,
+      { request: testCase.request, answers: Object.fromEntries(testCase.answers) },
+    ]),
   );
-  writeFileSync(jobFile, JSON.stringify({ settings, iterations: options.iterations, blocks: options.blocks, cases: serializable }));
+  writeFileSync(
+    jobFile,
+    JSON.stringify({ settings, iterations: options.iterations, blocks: options.blocks, cases: serializable }),
+  );
   const output = execFileSync(process.execPath, ['--import', 'tsx', 'bin/bench/cpuWorker.ts', jobFile], {
     encoding: 'utf8',
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -16,11 +16,17 @@ export interface LoadResult {
 export const startApiProcess = (settings: LocalApiSettings): Promise<{ url: string; stop: () => void }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/bench/apiServer.ts'], {
-      env: { ...process.env, BENCH_API_SETTINGS: JSON.stringify(settings), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        BENCH_API_SETTINGS: JSON.stringify(settings),
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.once('error', reject);
-    child.stdout.once('data', (chunk: Buffer) => resolve({ url: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill('SIGTERM') }));
+    child.stdout.once('data', (chunk: Buffer) =>
+      resolve({ url: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill('SIGTERM') }),
+    );
   });
 
 /** autocannon: a fixed number of connections for a fixed time against one request. */

@@ -28,7 +28,10 @@ const median = (values: number[]) => {
 const timeImport = (file: string): { importMs: number; processMs: number } => {
   const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: handlerEnvironment, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: handlerEnvironment,
+    encoding: 'utf8',
+  });
   const processMs = performance.now() - started;
   if (run.status !== 0) throw new Error(`loading ${file} failed: ${run.stderr}`);
   return { importMs: Number(run.stdout), processMs };
@@ -45,9 +48,16 @@ const timeEmptyProcess = (): number => {
  * The runs are interleaved (every bundle, the reference and `node -e 0` once per round), so drift
  * on a busy machine hits all sides alike; medians resist the outliers that are left.
  */
-export const measureLoadTimes = (reference: Bundle, handlers: readonly Bundle[], runs: number, onRound: (round: number) => void) => {
+export const measureLoadTimes = (
+  reference: Bundle,
+  handlers: readonly Bundle[],
+  runs: number,
+  onRound: (round: number) => void,
+) => {
   const targets = [reference, ...handlers];
-  const samples = new Map(targets.map((target) => [target.name, { importMs: [] as number[], processMs: [] as number[] }]));
+  const samples = new Map(
+    targets.map((target) => [target.name, { importMs: [] as number[], processMs: [] as number[] }]),
+  );
   const empty: number[] = [];
   for (let round = 0; round < runs; round++) {
     for (const target of targets) {

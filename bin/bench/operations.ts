@@ -25,5 +25,9 @@ export const requestsFor = (apiKey: string) => ({
     path: `/calls?from=2020-01-01T00:00:00Z&limit=${limit}`,
     headers: [['Authorization', `Bearer ${apiKey}`]],
   }),
-  get: (callId: string): InProcessRequest => ({ method: 'GET', path: `/calls/${callId}`, headers: [['Authorization', `Bearer ${apiKey}`]] }),
+  get: (callId: string): InProcessRequest => ({
+    method: 'GET',
+    path: `/calls/${callId}`,
+    headers: [['Authorization', `Bearer ${apiKey}`]],
+  }),
 });

@@ -28,7 +28,9 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   assertJava();
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  options.onProgress?.(`Starting DynamoDB Local on ${endpoint}${options.dataDirectory ? ` (data in ${options.dataDirectory})` : ' (in memory)'}…`);
+  options.onProgress?.(
+    `Starting DynamoDB Local on ${endpoint}${options.dataDirectory ? ` (data in ${options.dataDirectory})` : ' (in memory)'}…`,
+  );
 
   const child = spawnDynamoDbLocal({
     port,
@@ -64,7 +66,9 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
 const assertJava = () => {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (probe.error) {
-    throw new Error('DynamoDB Local needs Java 17 or later, and `java` was not found. On Debian or Ubuntu: apt-get install -y openjdk-17-jre-headless');
+    throw new Error(
+      'DynamoDB Local needs Java 17 or later, and `java` was not found. On Debian or Ubuntu: apt-get install -y openjdk-17-jre-headless',
+    );
   }
 };
 
@@ -98,6 +102,8 @@ const freePort = (): Promise<number> =>
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { gatewayCorsHeadersFor, preflightHeadersFor } from '../../lambdas/http/cors.js';
-import { gatewayErrorBody, gatewayErrorHeaders, gatewayErrors, type GatewayErrorType } from '../../lambdas/http/gatewayResponses.js';
+import {
+  gatewayErrorBody,
+  gatewayErrorHeaders,
+  gatewayErrors,
+  type GatewayErrorType,
+} from '../../lambdas/http/gatewayResponses.js';
 import type { Route } from '../../lambdas/http/routes.js';
 
 /**
@@ -24,7 +29,13 @@ export interface GatewayOptions {
   /** Served at GET /openapi.json. */
   readonly openApiDocument?: unknown;
   /** Called once per request, after the response is sent. */
-  readonly onRequest?: (summary: { method: string; path: string; status: number; requestId: string; ms: number }) => void;
+  readonly onRequest?: (summary: {
+    method: string;
+    path: string;
+    status: number;
+    requestId: string;
+    ms: number;
+  }) => void;
 }
 
 /** API Gateway's own cap on a request payload. */
@@ -43,18 +54,23 @@ export const createGateway = (options: GatewayOptions): Server =>
         else response.end();
       })
       .finally(() =>
-      options.onRequest?.({
-        method: request.method ?? '',
-        path: request.url ?? '',
-        status: response.statusCode,
-        // Whatever id the client was given: the Lambda's `req_…`, or the gateway's bare one.
-        requestId: String(response.getHeader('X-Athos-Request-Id') ?? requestId),
-        ms: Math.round(performance.now() - started),
-      }),
-    );
+        options.onRequest?.({
+          method: request.method ?? '',
+          path: request.url ?? '',
+          status: response.statusCode,
+          // Whatever id the client was given: the Lambda's `req_…`, or the gateway's bare one.
+          requestId: String(response.getHeader('X-Athos-Request-Id') ?? requestId),
+          ms: Math.round(performance.now() - started),
+        }),
+      );
   });
 
-const serve = async (options: GatewayOptions, request: IncomingMessage, response: ServerResponse, requestId: string) => {
+const serve = async (
+  options: GatewayOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestId: string,
+) => {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = (request.method ?? 'GET').toUpperCase();
   const origin = headerValue(request, 'origin');
@@ -75,7 +91,12 @@ const serve = async (options: GatewayOptions, request: IncomingMessage, response
   }
 
   if (method === 'OPTIONS' && onPath.some(({ loaded }) => loaded.route.cors)) {
-    return send(response, 204, { ...preflightHeadersFor(options.allowedOrigins, origin), 'X-Athos-Request-Id': requestId }, '');
+    return send(
+      response,
+      204,
+      { ...preflightHeadersFor(options.allowedOrigins, origin), 'X-Athos-Request-Id': requestId },
+      '',
+    );
   }
 
   const match = onPath.find(({ loaded }) => loaded.route.method === method);
@@ -251,7 +272,12 @@ const sendGatewayError = (
   send(
     response,
     error.statusCode,
-    { ...corsHeaders, ...gatewayErrorHeaders(error), 'Content-Type': 'application/json', 'X-Athos-Request-Id': requestId },
+    {
+      ...corsHeaders,
+      ...gatewayErrorHeaders(error),
+      'Content-Type': 'application/json',
+      'X-Athos-Request-Id': requestId,
+    },
     gatewayErrorBody(error, requestId),
   );
 };

@@ -62,7 +62,11 @@ const dayMs = 86_400_000;
 const transcriptOfSize = (personaName: string, bytes: number): Transcript => {
   const transcript = sampleTranscript(personaName, 6);
   const missing = bytes - Buffer.byteLength(JSON.stringify(transcript));
-  if (missing > 0) transcript.push({ role: 'agent', content: 'Thank you for your time today. '.repeat(Math.ceil(missing / 31)).slice(0, missing) });
+  if (missing > 0)
+    transcript.push({
+      role: 'agent',
+      content: 'Thank you for your time today. '.repeat(Math.ceil(missing / 31)).slice(0, missing),
+    });
   return transcript;
 };
 
@@ -104,7 +108,10 @@ export const sampleScoredCalls = (spec: SampleCallsSpec): (CallRecord & { endedA
       endedAt: ended.toISOString(),
       durationSec,
       scoredAt: ended.toISOString(),
-      transcript: spec.transcriptBytes === undefined ? sampleTranscript(persona.name, 6) : transcriptOfSize(persona.name, spec.transcriptBytes),
+      transcript:
+        spec.transcriptBytes === undefined
+          ? sampleTranscript(persona.name, 6)
+          : transcriptOfSize(persona.name, spec.transcriptBytes),
       score: sampleScore(),
     };
   });

@@ -23,7 +23,10 @@ export interface ScoredCallSpec {
  * store write as redeem, then the pipeline's `completeCall`.
  * @returns the call's public id
  */
-export const createScoredCall = async (ports: { calls: CallStore; clock: Clock }, spec: ScoredCallSpec): Promise<string> => {
+export const createScoredCall = async (
+  ports: { calls: CallStore; clock: Clock },
+  spec: ScoredCallSpec,
+): Promise<string> => {
   const drill = findDrill('ma-full-sale');
   if (!drill) throw new Error('the drill catalog lacks ma-full-sale');
   const persona = choosePersona(drill, 'Advanced');

@@ -49,7 +49,15 @@ export interface CallRecord {
 /** What a list row carries: no transcript, no score (the contract's `SlimCall`). */
 export type SlimCallRecord = Pick<
   CallRecord,
-  'callId' | 'source' | 'externalUserId' | 'externalAgencyId' | 'drillKey' | 'startedAt' | 'endedAt' | 'durationSec' | 'scoredAt'
+  | 'callId'
+  | 'source'
+  | 'externalUserId'
+  | 'externalAgencyId'
+  | 'drillKey'
+  | 'startedAt'
+  | 'endedAt'
+  | 'durationSec'
+  | 'scoredAt'
 >;
 
 export interface TenantRecord {
@@ -83,7 +91,14 @@ export interface ApiKeyRecord {
 export interface AuditRecord {
   readonly at: string;
   readonly actor: string;
-  readonly action: 'tenant.create' | 'tenant.update' | 'tenant.deactivate' | 'tenant.activate' | 'key.create' | 'key.revoke' | 'key.rotate';
+  readonly action:
+    | 'tenant.create'
+    | 'tenant.update'
+    | 'tenant.deactivate'
+    | 'tenant.activate'
+    | 'key.create'
+    | 'key.revoke'
+    | 'key.rotate';
   readonly details: Record<string, unknown>;
 }
 

@@ -13,5 +13,6 @@ const calls = createCallReader(table);
 export const handler = createHandler(routes.getCall, config.allowedOrigins, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => event.pathParameters?.callId ?? '',
-  run: async ({ principal, input }) => toCallDetail(await getCall({ calls }, { tenantId: principal.tenant.tenantId, callId: input })),
+  run: async ({ principal, input }) =>
+    toCallDetail(await getCall({ calls }, { tenantId: principal.tenant.tenantId, callId: input })),
 });

@@ -24,7 +24,11 @@ export const handler = createHandler(routes.listCalls, config.allowedOrigins, {
   run: async ({ principal, input }) => {
     const { page, nextCursor } = await listCalls(
       { calls, cursors: await cursors() },
-      { ...input, tenantId: principal.tenant.tenantId, limit: input.limit === undefined ? defaultPageSize : Number(input.limit) },
+      {
+        ...input,
+        tenantId: principal.tenant.tenantId,
+        limit: input.limit === undefined ? defaultPageSize : Number(input.limit),
+      },
     );
     return { data: page.calls.map(toSlimCall), nextCursor };
   },

@@ -29,5 +29,8 @@ export const handler = createHandler(routes.mintSession, config.allowedOrigins, 
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => parseWith(mintSessionRequest, jsonObjectBody(event)),
   run: async ({ principal, input }) =>
-    mintSession({ quota, keyUsage, tokens: await sessionTokens(), clock: systemClock }, { caller: principal, ...input }),
+    mintSession(
+      { quota, keyUsage, tokens: await sessionTokens(), clock: systemClock },
+      { caller: principal, ...input },
+    ),
 });

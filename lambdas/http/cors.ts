@@ -16,7 +16,10 @@ export const allowOriginFor = (allowedOrigins: readonly string[], origin: string
   return origin !== undefined && allowedOrigins.includes(origin) ? origin : undefined;
 };
 
-export const corsHeadersFor = (allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> => {
+export const corsHeadersFor = (
+  allowedOrigins: readonly string[],
+  origin: string | undefined,
+): Record<string, string> => {
   const allowOrigin = allowOriginFor(allowedOrigins, origin);
   if (allowOrigin === undefined) return {};
   return {
@@ -32,7 +35,8 @@ export const corsHeadersFor = (allowedOrigins: readonly string[], origin: string
  * origin is allowed, the origin when one is, and the caller's own origin when several are (the
  * Lambda's answer still grants only listed origins, so a page elsewhere reads no data).
  */
-export type GatewayAllowOrigin = { readonly kind: 'any' } | { readonly kind: 'fixed'; readonly origin: string } | { readonly kind: 'reflect' };
+export type GatewayAllowOrigin =
+  { readonly kind: 'any' } | { readonly kind: 'fixed'; readonly origin: string } | { readonly kind: 'reflect' };
 
 export const gatewayAllowOrigin = (allowedOrigins: readonly string[]): GatewayAllowOrigin => {
   if (allowedOrigins.includes('*')) return { kind: 'any' };
@@ -41,18 +45,27 @@ export const gatewayAllowOrigin = (allowedOrigins: readonly string[]): GatewayAl
 };
 
 /** The gateway's CORS headers for a request, as the deployed gateway computes them. */
-export const gatewayCorsHeadersFor = (allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> => {
+export const gatewayCorsHeadersFor = (
+  allowedOrigins: readonly string[],
+  origin: string | undefined,
+): Record<string, string> => {
   const policy = gatewayAllowOrigin(allowedOrigins);
   const allowOrigin = policy.kind === 'any' ? '*' : policy.kind === 'fixed' ? policy.origin : origin;
   if (allowOrigin === undefined) return {};
-  return { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': corsPolicy.exposeHeaders.join(', ') };
+  return {
+    'Access-Control-Allow-Origin': allowOrigin,
+    'Access-Control-Expose-Headers': corsPolicy.exposeHeaders.join(', '),
+  };
 };
 
 /**
  * Preflight grants exactly what the redeem handler grants (the gateway's preflight can check a list
  * in its mapping template), plus the methods and headers a page may use.
  */
-export const preflightHeadersFor = (allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> => ({
+export const preflightHeadersFor = (
+  allowedOrigins: readonly string[],
+  origin: string | undefined,
+): Record<string, string> => ({
   ...corsHeadersFor(allowedOrigins, origin),
   'Access-Control-Allow-Methods': corsPolicy.allowMethods.join(', '),
   'Access-Control-Allow-Headers': corsPolicy.allowHeaders.join(', '),

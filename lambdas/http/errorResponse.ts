@@ -30,7 +30,9 @@ export const toAthosError = (error: unknown): AthosError => {
   if (error instanceof AthosError) return error;
   if (isRetryableAwsError(error)) return serviceUnavailable(error);
   if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
-    return new AthosError('SERVICE_UNAVAILABLE', 'The request took too long; retry after a short wait', { cause: error });
+    return new AthosError('SERVICE_UNAVAILABLE', 'The request took too long; retry after a short wait', {
+      cause: error,
+    });
   }
   return new AthosError('INTERNAL_ERROR', 'Internal error', { cause: error });
 };

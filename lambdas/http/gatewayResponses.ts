@@ -17,11 +17,23 @@ export interface GatewayError {
 
 export const gatewayErrors = {
   /** REST APIs report an unknown path or method as a missing token; to a caller it is a 404. */
-  MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, code: 'INVALID_REQUEST', message: 'No route matches this method and path' },
+  MISSING_AUTHENTICATION_TOKEN: {
+    statusCode: 404,
+    code: 'INVALID_REQUEST',
+    message: 'No route matches this method and path',
+  },
   THROTTLED: { statusCode: 429, code: 'SERVICE_UNAVAILABLE', message: 'Too many requests; retry after a short wait' },
-  QUOTA_EXCEEDED: { statusCode: 429, code: 'SERVICE_UNAVAILABLE', message: 'Too many requests; retry after a short wait' },
+  QUOTA_EXCEEDED: {
+    statusCode: 429,
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'Too many requests; retry after a short wait',
+  },
   REQUEST_TOO_LARGE: { statusCode: 413, code: 'INVALID_REQUEST', message: 'Request is too large' },
-  INTEGRATION_TIMEOUT: { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'The request took too long; retry after a short wait' },
+  INTEGRATION_TIMEOUT: {
+    statusCode: 503,
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'The request took too long; retry after a short wait',
+  },
   DEFAULT_4XX: { statusCode: 400, code: 'INVALID_REQUEST', message: 'Request was rejected' },
   DEFAULT_5XX: { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal error' },
 } as const satisfies Record<string, GatewayError>;

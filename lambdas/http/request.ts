@@ -52,6 +52,8 @@ export const singleQueryParameters = (event: APIGatewayProxyEvent): Record<strin
   }
   // fromEntries defines own properties, so a parameter named __proto__ stays a plain key.
   return Object.fromEntries(
-    Object.entries(event.queryStringParameters ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    Object.entries(event.queryStringParameters ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
   );
 };

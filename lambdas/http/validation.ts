@@ -10,7 +10,9 @@ const describeIssue = (issue: Issue, input: unknown): string => {
   const field = issue.path.length > 0 ? issue.path.join('.') : 'request body';
   switch (issue.code) {
     case 'invalid_type':
-      return valueAt(input, issue.path) === undefined ? `${field} is required` : `${field} must be ${article(issue.expected)}`;
+      return valueAt(input, issue.path) === undefined
+        ? `${field} is required`
+        : `${field} must be ${article(issue.expected)}`;
     case 'too_small':
       return issue.origin === 'string' ? `${field} must not be empty` : `${field} is too small`;
     case 'too_big':
@@ -27,7 +29,10 @@ const describeIssue = (issue: Issue, input: unknown): string => {
 
 const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>(
-    (value, key) => (typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    (value, key) =>
+      typeof value === 'object' && value !== null && Object.hasOwn(value, key)
+        ? (value as Record<PropertyKey, unknown>)[key]
+        : undefined,
     input,
   );
 

@@ -7,7 +7,10 @@ import type { CallRecord } from '../domain/records.js';
  * One scored call of the tenant. Another tenant's call, an unscored one, a missing one and an id
  * that cannot be a call id all answer the same CALL_NOT_FOUND: existence never leaks.
  */
-export const getCall = async ({ calls }: { calls: CallReader }, request: { tenantId: string; callId: string }): Promise<CallRecord> => {
+export const getCall = async (
+  { calls }: { calls: CallReader },
+  request: { tenantId: string; callId: string },
+): Promise<CallRecord> => {
   const notFound = () => new AthosError('CALL_NOT_FOUND', 'Call not found');
   if (!callIdPattern.test(request.callId)) throw notFound();
   const call = await calls.findCall(request.callId);

@@ -51,6 +51,10 @@ export const listCalls = async (
   ]);
   const after = request.cursor === undefined ? undefined : cursors.decode(request.cursor, binding);
 
-  const page = await calls.listScoredCalls({ ...filters, limit: request.limit, ...(after === undefined ? {} : { after }) });
+  const page = await calls.listScoredCalls({
+    ...filters,
+    limit: request.limit,
+    ...(after === undefined ? {} : { after }),
+  });
   return { page, nextCursor: page.next === undefined ? null : cursors.encode(page.next, binding) };
 };

@@ -26,7 +26,10 @@ export interface RedeemSessionRequest {
  * 2. Mark the token used and create the call in one transaction: exactly one redeem wins.
  * 3. Issue the voice transport's connection ticket for that call.
  */
-export const redeemSession = async ({ calls, tickets, clock, connectionUrl }: RedeemSessionPorts, request: RedeemSessionRequest) => {
+export const redeemSession = async (
+  { calls, tickets, clock, connectionUrl }: RedeemSessionPorts,
+  request: RedeemSessionRequest,
+) => {
   const drill = findDrill(request.drillKey);
   if (!drill) throw new AthosError('DRILL_NOT_FOUND', 'drillKey does not name a known drill');
   const persona = choosePersona(drill, request.difficulty, request.state);
@@ -58,5 +61,11 @@ export const redeemSession = async ({ calls, tickets, clock, connectionUrl }: Re
     personaName: call.personaName,
     difficulty: call.difficulty,
   });
-  return { connectionTicket, connectionUrl, sessionId: call.sessionId, callId: call.callId, persona: { name: persona.name } };
+  return {
+    connectionTicket,
+    connectionUrl,
+    sessionId: call.sessionId,
+    callId: call.callId,
+    persona: { name: persona.name },
+  };
 };

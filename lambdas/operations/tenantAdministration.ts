@@ -19,7 +19,11 @@ export interface AdministrationPorts {
 
 const invalid = (message: string) => new AthosError('INVALID_REQUEST', message);
 
-const audit = ({ clock, actor }: AdministrationPorts, action: AuditRecord['action'], details: Record<string, unknown>): AuditRecord => ({
+const audit = (
+  { clock, actor }: AdministrationPorts,
+  action: AuditRecord['action'],
+  details: Record<string, unknown>,
+): AuditRecord => ({
   at: clock.now().toISOString(),
   actor,
   action,
@@ -72,7 +76,10 @@ export const createTenant = async (
     createdAt: now,
     updatedAt: now,
   };
-  await ports.tenants.createTenant(tenant, audit(ports, 'tenant.create', { name, quota: tenant.monthlySessionQuota, allowedCidrs: tenant.allowedCidrs }));
+  await ports.tenants.createTenant(
+    tenant,
+    audit(ports, 'tenant.create', { name, quota: tenant.monthlySessionQuota, allowedCidrs: tenant.allowedCidrs }),
+  );
   return tenant;
 };
 
@@ -83,7 +90,9 @@ export const updateTenant = async (
 ): Promise<TenantRecord> => {
   if (input.clearAllowlist && input.allowedCidrs?.length) throw invalid('give CIDRs or clear the allowlist, not both');
   const changes: TenantChanges = {
-    ...(input.monthlySessionQuota === undefined ? {} : { monthlySessionQuota: checkedQuota(input.monthlySessionQuota) }),
+    ...(input.monthlySessionQuota === undefined
+      ? {}
+      : { monthlySessionQuota: checkedQuota(input.monthlySessionQuota) }),
     ...(input.allowedCidrs?.length ? { allowedCidrs: checkedCidrs(input.allowedCidrs) } : {}),
     ...(input.clearAllowlist ? { allowedCidrs: [] } : {}),
   };
@@ -97,7 +106,12 @@ export const setTenantStatus = async (
   input: { tenantId: string; status: TenantRecord['status'] },
 ): Promise<TenantRecord> => {
   await existingTenant(ports.tenants, input.tenantId);
-  return applyTenantChanges(ports, input.tenantId, { status: input.status }, input.status === 'active' ? 'tenant.activate' : 'tenant.deactivate');
+  return applyTenantChanges(
+    ports,
+    input.tenantId,
+    { status: input.status },
+    input.status === 'active' ? 'tenant.activate' : 'tenant.deactivate',
+  );
 };
 
 const applyTenantChanges = async (
@@ -107,7 +121,8 @@ const applyTenantChanges = async (
   action: AuditRecord['action'],
 ): Promise<TenantRecord> => {
   const record = audit(ports, action, { ...changes });
-  if (!(await ports.tenants.updateTenant(tenantId, changes, record.at, record))) throw invalid(`no tenant has the id ${tenantId}`);
+  if (!(await ports.tenants.updateTenant(tenantId, changes, record.at, record)))
+    throw invalid(`no tenant has the id ${tenantId}`);
   return existingTenant(ports.tenants, tenantId);
 };
 
@@ -146,7 +161,8 @@ const newKey = (ports: AdministrationPorts, tenantId: string, label: string | nu
 export const revokeApiKey = async (ports: AdministrationPorts, input: { keyId: string }): Promise<ApiKeyRecord> => {
   const key = await existingKey(ports.tenants, input.keyId);
   const record = audit(ports, 'key.revoke', { keyId: key.keyId });
-  if (!(await ports.tenants.revokeApiKey(key, record.at, record))) throw invalid(`API key ${key.keyId} is already revoked`);
+  if (!(await ports.tenants.revokeApiKey(key, record.at, record)))
+    throw invalid(`API key ${key.keyId} is already revoked`);
   return existingKey(ports.tenants, input.keyId);
 };
 
@@ -160,10 +176,15 @@ export const rotateApiKey = async (
 ): Promise<{ apiKey: string; record: ApiKeyRecord; previous: ApiKeyRecord }> => {
   if (!Number.isFinite(input.overlapMs) || input.overlapMs < 0) throw invalid('overlap must not be negative');
   const old = await existingKey(ports.tenants, input.keyId);
-  if (old.status !== 'active' || old.expiresAt !== null) throw invalid(`API key ${old.keyId} is revoked or already rotated`);
+  if (old.status !== 'active' || old.expiresAt !== null)
+    throw invalid(`API key ${old.keyId} is revoked or already rotated`);
   const { apiKey, record } = newKey(ports, old.tenantId, old.label);
   const oldExpiresAt = new Date(ports.clock.now().getTime() + input.overlapMs).toISOString();
-  const entry = audit(ports, 'key.rotate', { keyId: old.keyId, successor: record.keyId, oldKeyExpiresAt: oldExpiresAt });
+  const entry = audit(ports, 'key.rotate', {
+    keyId: old.keyId,
+    successor: record.keyId,
+    oldKeyExpiresAt: oldExpiresAt,
+  });
   if (!(await ports.tenants.rotateApiKey(old, oldExpiresAt, record, entry))) {
     throw invalid(`API key ${old.keyId} is revoked or already rotated`);
   }

@@ -23,7 +23,12 @@ export const importScoredCalls = async (
     batches.push(
       calls.slice(i, i + callsPerBatch).flatMap(({ transcript, ...call }) => [
         { ...callKey(call.callId), ...call, ...listIndexKeys(call) },
-        { ...callTranscriptKey(call.callId), callId: call.callId, tenantId: call.tenantId, transcript: transcript ?? [] },
+        {
+          ...callTranscriptKey(call.callId),
+          callId: call.callId,
+          tenantId: call.tenantId,
+          transcript: transcript ?? [],
+        },
       ]),
     );
   }

@@ -5,7 +5,10 @@ export const entityPrefixes = { tenant: 'TENANT#', apiKey: 'APIKEY#', tokenUse: 
 
 export const tenantKey = (tenantId: string) => ({ pk: `${entityPrefixes.tenant}${tenantId}`, sk: 'TENANT' });
 
-export const quotaKey = (tenantId: string, month: string) => ({ pk: `${entityPrefixes.tenant}${tenantId}`, sk: `QUOTA#${month}` });
+export const quotaKey = (tenantId: string, month: string) => ({
+  pk: `${entityPrefixes.tenant}${tenantId}`,
+  sk: `QUOTA#${month}`,
+});
 
 export const apiKeyKey = (keyHash: string) => ({ pk: `${entityPrefixes.apiKey}${keyHash}`, sk: 'APIKEY' });
 
@@ -22,7 +25,8 @@ export const callTranscriptKey = (callId: string) => ({ pk: `${entityPrefixes.ca
 export const listPartitions = {
   tenant: (tenantId: string) => `${entityPrefixes.tenant}${tenantId}`,
   user: (tenantId: string, externalUserId: string) => `${entityPrefixes.tenant}${tenantId}#USER#${externalUserId}`,
-  agency: (tenantId: string, externalAgencyId: string) => `${entityPrefixes.tenant}${tenantId}#AGENCY#${externalAgencyId}`,
+  agency: (tenantId: string, externalAgencyId: string) =>
+    `${entityPrefixes.tenant}${tenantId}#AGENCY#${externalAgencyId}`,
 };
 
 /** `<endedAt>#<callId>`: newest first when read backwards; the id breaks ties between equal times. */
@@ -38,7 +42,9 @@ export const listIndexKeys = (call: {
 }) => ({
   tenantListPk: listPartitions.tenant(call.tenantId),
   userListPk: listPartitions.user(call.tenantId, call.externalUserId),
-  ...(call.externalAgencyId === null ? {} : { agencyListPk: listPartitions.agency(call.tenantId, call.externalAgencyId) }),
+  ...(call.externalAgencyId === null
+    ? {}
+    : { agencyListPk: listPartitions.agency(call.tenantId, call.externalAgencyId) }),
   listSk: listSortKey(call.endedAt, call.callId),
 });
 
@@ -52,4 +58,7 @@ export const auditKey = (tenantId: string, at: string, suffix: string) => ({
 });
 
 /** The tenant's own pointer to each of its keys, so keys can be listed and revoked by id. */
-export const tenantApiKeyKey = (tenantId: string, keyId: string) => ({ pk: `${entityPrefixes.tenant}${tenantId}`, sk: `KEY#${keyId}` });
+export const tenantApiKeyKey = (tenantId: string, keyId: string) => ({
+  pk: `${entityPrefixes.tenant}${tenantId}`,
+  sk: `KEY#${keyId}`,
+});

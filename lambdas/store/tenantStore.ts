@@ -34,7 +34,10 @@ export const createTenantStore = (table: Table) => {
       await table.db.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
+      ) {
         return false;
       }
       throw error;
@@ -116,7 +119,12 @@ export const createTenantStore = (table: Table) => {
     },
 
     /** @returns false when there is no such tenant (nothing is written then) */
-    async updateTenant(tenantId: string, changes: TenantChanges, updatedAt: string, audit: AuditRecord): Promise<boolean> {
+    async updateTenant(
+      tenantId: string,
+      changes: TenantChanges,
+      updatedAt: string,
+      audit: AuditRecord,
+    ): Promise<boolean> {
       const assignments = Object.entries({ ...changes, updatedAt }).filter(([, value]) => value !== undefined);
       return transact([
         {
@@ -141,7 +149,9 @@ export const createTenantStore = (table: Table) => {
     findApiKeyByHash,
 
     async findApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
-      const { Item } = await table.db.send(new GetCommand({ TableName: table.name, Key: tenantApiKeyKey(tenantId, keyId) }));
+      const { Item } = await table.db.send(
+        new GetCommand({ TableName: table.name, Key: tenantApiKeyKey(tenantId, keyId) }),
+      );
       return Item ? findApiKeyByHash(String(Item.keyHash)) : undefined;
     },
 
@@ -178,7 +188,12 @@ export const createTenantStore = (table: Table) => {
      * Gives the old key an end (the overlap) and creates its successor, together.
      * @returns false when the old key was not active or already rotated (nothing is written then)
      */
-    async rotateApiKey(old: ApiKeyRecord, oldExpiresAt: string, successor: ApiKeyRecord, audit: AuditRecord): Promise<boolean> {
+    async rotateApiKey(
+      old: ApiKeyRecord,
+      oldExpiresAt: string,
+      successor: ApiKeyRecord,
+      audit: AuditRecord,
+    ): Promise<boolean> {
       return transact([
         {
           Update: {
@@ -206,7 +221,9 @@ export const createTenantStore = (table: Table) => {
           Limit: limit,
         }),
       );
-      return Items.map((item) => ({ at: item.at, actor: item.actor, action: item.action, details: item.details }) as AuditRecord);
+      return Items.map(
+        (item) => ({ at: item.at, actor: item.actor, action: item.action, details: item.details }) as AuditRecord,
+      );
     },
 
     async sessionsMinted(tenantId: string, month: string): Promise<number> {

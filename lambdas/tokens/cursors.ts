@@ -45,12 +45,16 @@ export const createCursorCodec = (keys: KeySet) => {
       const sealed = Buffer.from(encoded, 'base64url');
       // Node skips foreign characters and ignores a last character's spare bits: only the exact
       // text we issued may pass, or an altered cursor could open.
-      if (!key || sealed.length <= ivBytes + tagBytes || sealed.toString('base64url') !== encoded) throw invalidCursor();
+      if (!key || sealed.length <= ivBytes + tagBytes || sealed.toString('base64url') !== encoded)
+        throw invalidCursor();
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, ivBytes))
           .setAAD(Buffer.from(binding))
           .setAuthTag(sealed.subarray(sealed.length - tagBytes));
-        return Buffer.concat([decipher.update(sealed.subarray(ivBytes, sealed.length - tagBytes)), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(sealed.subarray(ivBytes, sealed.length - tagBytes)),
+          decipher.final(),
+        ]).toString('utf8');
       } catch {
         throw invalidCursor();
       }

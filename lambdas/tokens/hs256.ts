@@ -34,7 +34,9 @@ const jsonObject = (bytes: Buffer | undefined): Record<string, unknown> | undefi
   if (!bytes) return undefined;
   try {
     const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -58,7 +60,8 @@ export const verifyHs256 = (keys: KeySet, token: string, maxLength: number): Ver
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
   const header = jsonObject(decode(headerPart));
   if (!header || header.alg !== 'HS256' || typeof header.kid !== 'string') return 'malformed';
-  if ((header.typ !== undefined && header.typ !== 'JWT') || Object.keys(header).some((name) => !headerKeys.has(name))) return 'malformed';
+  if ((header.typ !== undefined && header.typ !== 'JWT') || Object.keys(header).some((name) => !headerKeys.has(name)))
+    return 'malformed';
   const key = keys.find(header.kid);
   const signature = decode(signaturePart);
   if (!key || !signature || signature.length !== signatureBytes) return 'bad-signature';

@@ -21,9 +21,12 @@ export const keySetSettings = (name: KeyName) => ({
  */
 const fetchSecret = async (secretArn: string, env: NodeJS.ProcessEnv): Promise<string> => {
   const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
-  const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`, {
-    headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
-  });
+  const response = await fetch(
+    `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`,
+    {
+      headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
+    },
+  );
   if (!response.ok) throw new Error(`the secrets extension answered ${response.status} for ${secretArn}`);
   const { SecretString } = (await response.json()) as { SecretString?: string };
   if (!SecretString) throw new Error(`secret ${secretArn} has no string value`);

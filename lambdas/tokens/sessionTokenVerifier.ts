@@ -43,8 +43,10 @@ export const createSessionTokenVerifier = (keys: KeySet, options: SessionTokenOp
     if (claims.iss !== options.issuer || !audiences.includes(sessionTokenAudience)) throw invalidToken();
 
     const now = Math.floor(clock.now().getTime() / 1000);
-    if (claims.iat > now + clockSkewSeconds || (claims.nbf !== undefined && claims.nbf > now + clockSkewSeconds)) throw invalidToken();
-    if (claims.exp <= now - clockSkewSeconds || now - claims.iat > options.ttlSeconds + clockSkewSeconds) throw expired();
+    if (claims.iat > now + clockSkewSeconds || (claims.nbf !== undefined && claims.nbf > now + clockSkewSeconds))
+      throw invalidToken();
+    if (claims.exp <= now - clockSkewSeconds || now - claims.iat > options.ttlSeconds + clockSkewSeconds)
+      throw expired();
     return {
       jti: claims.jti,
       tenantId: claims.tid,

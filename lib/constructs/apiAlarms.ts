@@ -39,7 +39,14 @@ export interface ApiAlarmsProps {
 const period = Duration.minutes(5);
 
 /** The DynamoDB operations the store performs: the only ones worth watching. */
-const tableOperations = [Operation.BATCH_GET_ITEM, Operation.GET_ITEM, Operation.QUERY, Operation.UPDATE_ITEM, Operation.PUT_ITEM, Operation.TRANSACT_WRITE_ITEMS];
+const tableOperations = [
+  Operation.BATCH_GET_ITEM,
+  Operation.GET_ITEM,
+  Operation.QUERY,
+  Operation.UPDATE_ITEM,
+  Operation.PUT_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
 
 /**
  * What someone on call needs to know: the API failing (5XX rate), a route slowing down (p99),
@@ -74,7 +81,12 @@ export class ApiAlarms extends Construct {
         metric: new Metric({
           namespace: 'AWS/ApiGateway',
           metricName: 'Latency',
-          dimensionsMap: { ApiName: props.api.restApiName, Stage: stage.stageName, Resource: route.path, Method: route.method },
+          dimensionsMap: {
+            ApiName: props.api.restApiName,
+            Stage: stage.stageName,
+            Resource: route.path,
+            Method: route.method,
+          },
           statistic: 'p99',
           period,
         }),
@@ -101,14 +113,21 @@ export class ApiAlarms extends Construct {
       description: 'DynamoDB answered with server errors.',
     });
     this.alarm('TableThrottledRequests', {
-      metric: sumOf(tableOperations.map((operation) => props.table.metricThrottledRequestsForOperation(operation, { period, statistic: 'Sum' }))),
+      metric: sumOf(
+        tableOperations.map((operation) =>
+          props.table.metricThrottledRequestsForOperation(operation, { period, statistic: 'Sum' }),
+        ),
+      ),
       threshold: 1,
       description: 'DynamoDB throttled requests (callers received 503 SERVICE_UNAVAILABLE).',
     });
 
     if (props.alarmEmail) {
       // CloudWatch can publish to an encrypted topic only with a customer key that lets it.
-      const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the Athos External API alarm topic' });
+      const key = new Key(this, 'TopicKey', {
+        enableKeyRotation: true,
+        description: 'Encrypts the Athos External API alarm topic',
+      });
       key.addToResourcePolicy(
         new PolicyStatement({
           principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -116,7 +135,11 @@ export class ApiAlarms extends Construct {
           resources: ['*'],
         }),
       );
-      this.topic = new Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: 'Athos External API alarms' });
+      this.topic = new Topic(this, 'Topic', {
+        masterKey: key,
+        enforceSSL: true,
+        displayName: 'Athos External API alarms',
+      });
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
       const action = new SnsAction(this.topic);
       for (const alarm of this.alarms) {

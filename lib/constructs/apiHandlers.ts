@@ -66,7 +66,9 @@ const tableStatement = (table: ITable, access: Route['tableAccess'][number]) => 
         : tableDefinition.indexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
     conditions: {
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': policy.leadingKeyPrefixes.map((prefix) => `${prefix}*`) },
-      ...(policy.onlyWithin ? { 'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': [policy.onlyWithin] } } : {}),
+      ...(policy.onlyWithin
+        ? { 'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': [policy.onlyWithin] } }
+        : {}),
     },
   });
 };

@@ -19,7 +19,12 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { corsPolicy, gatewayAllowOrigin } from '../../lambdas/http/cors.js';
-import { gatewayErrorBody, gatewayErrorHeaders, gatewayErrors, type GatewayErrorType } from '../../lambdas/http/gatewayResponses.js';
+import {
+  gatewayErrorBody,
+  gatewayErrorHeaders,
+  gatewayErrors,
+  type GatewayErrorType,
+} from '../../lambdas/http/gatewayResponses.js';
 import type { Route } from '../../lambdas/http/routes.js';
 import type { StageConfig } from '../stageConfig.js';
 
@@ -59,7 +64,10 @@ export class ExternalApi extends Construct {
   constructor(scope: Construct, id: string, props: ExternalApiProps) {
     super(scope, id);
     const { config } = props;
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
 
     const methodOptions: Record<string, MethodDeploymentOptions> = {};
     for (const route of props.routes) {
@@ -115,17 +123,33 @@ export class ExternalApi extends Construct {
       if (route.cors) addPreflight(resource, config.allowedOrigins);
     }
 
-    for (const type of Object.keys(gatewayErrors) as GatewayErrorType[]) this.addGatewayError(type, config.allowedOrigins);
+    for (const type of Object.keys(gatewayErrors) as GatewayErrorType[])
+      this.addGatewayError(type, config.allowedOrigins);
 
     const acknowledge = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
     if (config.webAclArn) {
-      new CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.api.deploymentStage.stageArn, webAclArn: config.webAclArn });
+      new CfnWebACLAssociation(this, 'WebAcl', {
+        resourceArn: this.api.deploymentStage.stageArn,
+        webAclArn: config.webAclArn,
+      });
     } else {
-      acknowledge('AwsSolutions-APIG3', 'A WAF web ACL is attached per deployment (athos:webAclArn); throttling guards the API without one.');
+      acknowledge(
+        'AwsSolutions-APIG3',
+        'A WAF web ACL is attached per deployment (athos:webAclArn); throttling guards the API without one.',
+      );
     }
-    acknowledge('AwsSolutions-APIG2', "Each handler validates its input with the contract's schemas and answers in the contract's envelope.");
-    acknowledge('AwsSolutions-APIG4', 'Callers use the product’s own API keys and single-use session tokens, verified in each handler.');
-    acknowledge('AwsSolutions-COG4', 'Resellers are not Cognito users: they hold API keys, and reps hold single-use session tokens.');
+    acknowledge(
+      'AwsSolutions-APIG2',
+      "Each handler validates its input with the contract's schemas and answers in the contract's envelope.",
+    );
+    acknowledge(
+      'AwsSolutions-APIG4',
+      'Callers use the product’s own API keys and single-use session tokens, verified in each handler.',
+    );
+    acknowledge(
+      'AwsSolutions-COG4',
+      'Resellers are not Cognito users: they hold API keys, and reps hold single-use session tokens.',
+    );
     acknowledge(
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'API Gateway’s account-level logging role; AWS’s managed policy for it is the documented setup.',
@@ -140,7 +164,11 @@ export class ExternalApi extends Construct {
       // A gateway response cannot join a literal to a variable: this is the bare gateway request id.
       'X-Athos-Request-Id': 'context.requestId',
       'Access-Control-Allow-Origin':
-        allowOrigin.kind === 'any' ? quoted('*') : allowOrigin.kind === 'fixed' ? quoted(allowOrigin.origin) : 'method.request.header.Origin',
+        allowOrigin.kind === 'any'
+          ? quoted('*')
+          : allowOrigin.kind === 'fixed'
+            ? quoted(allowOrigin.origin)
+            : 'method.request.header.Origin',
       'Access-Control-Expose-Headers': quoted(corsPolicy.exposeHeaders.join(', ')),
     };
     for (const [name, value] of Object.entries(gatewayErrorHeaders(error))) headers[name] = quoted(value);
@@ -203,7 +231,10 @@ const addPreflight = (resource: IResource, allowedOrigins: readonly string[]) =>
         {
           statusCode: '204',
           responseParameters: Object.fromEntries(
-            [...Object.keys(responseParameters), header('Access-Control-Allow-Origin'), header('Vary')].map((name) => [name, true]),
+            [...Object.keys(responseParameters), header('Access-Control-Allow-Origin'), header('Vary')].map((name) => [
+              name,
+              true,
+            ]),
           ),
         },
       ],

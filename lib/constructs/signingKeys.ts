@@ -36,7 +36,8 @@ export class SigningKeys extends Construct {
     };
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Keys rotate by key id in two documented steps; a one-step automatic rotation would break live tokens and cursors.',
+      reason:
+        'Keys rotate by key id in two documented steps; a one-step automatic rotation would break live tokens and cursors.',
     });
   }
 }

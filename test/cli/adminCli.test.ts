@@ -23,15 +23,22 @@ const failsWith = (result: CliResult, message: string) => {
   expect(result.stdout).toBe('');
   expect(result.stderr.trim().split('\n')).toEqual([`athos-admin: ${message}`]);
 };
-const newTenant = async (...options: string[]) => ok(await admin(['tenant', 'create', '--name', 'CLI Reseller', ...options]));
-const newKey = async (tenantId: string) => ok(await admin(['key', 'create', '--tenant', tenantId, '--label', 'servers']));
+const newTenant = async (...options: string[]) =>
+  ok(await admin(['tenant', 'create', '--name', 'CLI Reseller', ...options]));
+const newKey = async (tenantId: string) =>
+  ok(await admin(['key', 'create', '--tenant', tenantId, '--label', 'servers']));
 
 describe('athos-admin', () => {
   it('onboards a reseller whose key then mints', async () => {
     const tenant = await newTenant();
     const key = await newKey(tenant.tenantId);
 
-    expect(tenant).toMatchObject({ tenantId: expect.stringMatching(/^tnt_/), status: 'active', monthlySessionQuota: null, allowedCidrs: [] });
+    expect(tenant).toMatchObject({
+      tenantId: expect.stringMatching(/^tnt_/),
+      status: 'active',
+      monthlySessionQuota: null,
+      allowedCidrs: [],
+    });
     expect(key).toMatchObject({ keyId: expect.stringMatching(/^key_/), apiKey: expect.stringMatching(/^ath_live_/) });
     expect((await api.mint(key.apiKey, rep)).status).toBe(200);
   });
@@ -43,7 +50,11 @@ describe('athos-admin', () => {
     const listed = ok(await admin(['key', 'list', '--tenant', tenant.tenantId]));
 
     expect(JSON.stringify(listed)).not.toContain(apiKey.slice(9));
-    expect(listed.keys[0]).toMatchObject({ label: 'servers', status: 'active', displayPrefix: expect.stringMatching(/^ath_live_.+…/) });
+    expect(listed.keys[0]).toMatchObject({
+      label: 'servers',
+      status: 'active',
+      displayPrefix: expect.stringMatching(/^ath_live_.+…/),
+    });
     expect(listed.keys[0].keyHash).toBeUndefined();
     expect(JSON.stringify(await itemsOfTenant(table, tenant.tenantId))).not.toContain(apiKey);
   });
@@ -64,7 +75,11 @@ describe('athos-admin', () => {
 
     const during = ok(await admin(['key', 'rotate', '--key', first.keyId, '--overlap', '1h']));
     // The operator's clock two hours back: this overlap ended an hour ago.
-    const after = ok(await admin(['key', 'rotate', '--key', second.keyId, '--overlap', '1h'], { ATHOS_ADMIN_NOW: new Date(Date.now() - 2 * 3_600_000).toISOString() }));
+    const after = ok(
+      await admin(['key', 'rotate', '--key', second.keyId, '--overlap', '1h'], {
+        ATHOS_ADMIN_NOW: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+      }),
+    );
 
     expect((await api.mint(first.apiKey, rep)).status).toBe(200);
     expect((await api.mint(during.apiKey, rep)).status).toBe(200);
@@ -108,7 +123,11 @@ describe('athos-admin', () => {
     ok(await admin(['tenant', 'update', '--tenant', tenant.tenantId, '--quota', '2']));
 
     expect((await api.mint(key.apiKey, rep)).body.error.code).toBe('TENANT_QUOTA_EXCEEDED');
-    expect(ok(await admin(['usage', '--tenant', tenant.tenantId]))).toMatchObject({ sessionsMinted: 2, monthlySessionQuota: 2, remaining: 0 });
+    expect(ok(await admin(['usage', '--tenant', tenant.tenantId]))).toMatchObject({
+      sessionsMinted: 2,
+      monthlySessionQuota: 2,
+      remaining: 0,
+    });
   });
 
   it('completes a redeemed call, which then shows in the list and the detail', async () => {
@@ -116,13 +135,20 @@ describe('athos-admin', () => {
     const key = await newKey(tenant.tenantId);
     const callId = await createRedeemedCall(table, tenant.tenantId);
 
-    const completed = ok(await admin(['call', 'complete', '--call', callId, '--ended-at', '2026-06-05T18:05:00Z', '--duration', '7m']));
+    const completed = ok(
+      await admin(['call', 'complete', '--call', callId, '--ended-at', '2026-06-05T18:05:00Z', '--duration', '7m']),
+    );
 
     expect(completed).toMatchObject({ callId, status: 'scored', durationSec: 420 });
     const listed = await api.list(key.apiKey, { from: '2026-06-01T00:00:00Z' });
     expect(listed.body.data.map((row: { id: string }) => row.id)).toEqual([callId]);
     const detail = await api.get(key.apiKey, callId);
-    expect(detail.body).toMatchObject({ id: callId, endedAt: '2026-06-05T18:05:00.000Z', durationSec: 420, transcript: expect.any(Array) });
+    expect(detail.body).toMatchObject({
+      id: callId,
+      endedAt: '2026-06-05T18:05:00.000Z',
+      durationSec: 420,
+      transcript: expect.any(Array),
+    });
   });
 
   it('completes a call with a transcript and score from files', async () => {
@@ -130,9 +156,23 @@ describe('athos-admin', () => {
     const callId = await createRedeemedCall(table, tenant.tenantId);
     const folder = mkdtempSync(join(tmpdir(), 'athos-cli-'));
     writeFileSync(join(folder, 'transcript.json'), JSON.stringify([{ role: 'agent', content: 'Hello' }]));
-    writeFileSync(join(folder, 'score.json'), JSON.stringify({ overallScore: 91, summary: 'Strong.', feedback: 'Keep going.' }));
+    writeFileSync(
+      join(folder, 'score.json'),
+      JSON.stringify({ overallScore: 91, summary: 'Strong.', feedback: 'Keep going.' }),
+    );
 
-    const completed = ok(await admin(['call', 'complete', '--call', callId, '--transcript', join(folder, 'transcript.json'), '--score', join(folder, 'score.json')]));
+    const completed = ok(
+      await admin([
+        'call',
+        'complete',
+        '--call',
+        callId,
+        '--transcript',
+        join(folder, 'transcript.json'),
+        '--score',
+        join(folder, 'score.json'),
+      ]),
+    );
 
     expect(completed.overallScore).toBe(91);
   });
@@ -141,7 +181,9 @@ describe('athos-admin', () => {
     const tenant = await newTenant();
     const key = await newKey(tenant.tenantId);
 
-    expect(ok(await admin(['calls', 'seed', '--tenant', tenant.tenantId, '--count', '230']))).toMatchObject({ count: 230 });
+    expect(ok(await admin(['calls', 'seed', '--tenant', tenant.tenantId, '--count', '230']))).toMatchObject({
+      count: 230,
+    });
 
     const ids = new Set<string>();
     let cursor: string | null = null;
@@ -196,11 +238,17 @@ describe('athos-admin', () => {
     it.each([
       [['tenant', 'show', '--tenant', 'tnt_0000000000000000'], 'no tenant has the id tnt_0000000000000000'],
       [['key', 'create', '--tenant', 'tnt_0000000000000000'], 'no tenant has the id tnt_0000000000000000'],
-      [['key', 'revoke', '--key', 'key_0000000000000000_0000000000'], 'no API key has the id key_0000000000000000_0000000000'],
+      [
+        ['key', 'revoke', '--key', 'key_0000000000000000_0000000000'],
+        'no API key has the id key_0000000000000000_0000000000',
+      ],
       [['call', 'complete', '--call', 'athos_call_GZ1DjOkZv_VEPoE-CJ8mp'], 'No redeemed, unscored call has this id'],
       [['tenant', 'create'], '--name is required'],
       [['tenant', 'create', '--name', 'x', '--key', 'y'], "'tenant create' takes no --key (see --help)"],
-      [['key', 'rotate', '--key', 'key_0000000000000000_0000000000', '--overlap', 'soon'], '--overlap must be a duration such as 30m, 24h or 7d'],
+      [
+        ['key', 'rotate', '--key', 'key_0000000000000000_0000000000', '--overlap', 'soon'],
+        '--overlap must be a duration such as 30m, 24h or 7d',
+      ],
       [['tenant', 'explode'], "unknown command 'tenant explode' (see --help)"],
     ])('refuses %j with one line', async (args, message) => {
       failsWith(await admin(args), message);
@@ -213,7 +261,10 @@ describe('athos-admin', () => {
       writeFileSync(join(folder, 'transcript.json'), JSON.stringify([{ speaker: 'agent' }]));
       const before = await itemsOfTenant(table, tenant.tenantId);
 
-      failsWith(await admin(['call', 'complete', '--call', callId, '--transcript', join(folder, 'transcript.json')]), 'Scored call report is invalid: check transcript.0.role, transcript.0.content');
+      failsWith(
+        await admin(['call', 'complete', '--call', callId, '--transcript', join(folder, 'transcript.json')]),
+        'Scored call report is invalid: check transcript.0.role, transcript.0.content',
+      );
 
       expect(await itemsOfTenant(table, tenant.tenantId)).toEqual(before);
     });
@@ -227,8 +278,10 @@ describe('athos-admin', () => {
     it('says plainly when it cannot reach DynamoDB', async () => {
       const result = await new Promise<CliResult>((resolve) => {
         import('node:child_process').then(({ execFile }) =>
-          execFile(process.execPath, ['bin/athos-admin.js', 'tenant', 'list', '--endpoint', 'http://127.0.0.1:9'], (error, stdout, stderr) =>
-            resolve({ code: error ? 1 : 0, stdout, stderr, json: undefined }),
+          execFile(
+            process.execPath,
+            ['bin/athos-admin.js', 'tenant', 'list', '--endpoint', 'http://127.0.0.1:9'],
+            (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr, json: undefined }),
           ),
         );
       });

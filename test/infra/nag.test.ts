@@ -23,7 +23,10 @@ describe('cdk-nag (AwsSolutions)', () => {
 
   it('fails synthesis for a finding nobody acknowledged', () => {
     const app = new App({ context: { 'athos:stageName': 'nagcheck' } });
-    const stack = buildApp(app, { config: readStageConfig((key) => app.node.tryGetContext(key)), projectRoot: process.cwd() });
+    const stack = buildApp(app, {
+      config: readStageConfig((key) => app.node.tryGetContext(key)),
+      projectRoot: process.cwd(),
+    });
     new Secret(stack, 'Unacknowledged');
 
     expect(() => app.synth()).toThrow(/AwsSolutions-SMG4|rotation/);
@@ -43,12 +46,15 @@ describe('stage settings', () => {
 
   it('reads numbers and JSON given on the command line as text', () => {
     const config = readStageConfig(
-      (name) => ({ 'athos:sessionTokenTtlSeconds': '120', 'athos:throttling': '{"rateLimit":5,"burstLimit":10}' })[name],
+      (name) =>
+        ({ 'athos:sessionTokenTtlSeconds': '120', 'athos:throttling': '{"rateLimit":5,"burstLimit":10}' })[name],
     );
     expect(config).toMatchObject({ sessionTokenTtlSeconds: 120, throttling: { rateLimit: 5, burstLimit: 10 } });
   });
 
   it('wants a custom domain and its certificate together', () => {
-    expect(() => readStageConfig((name) => (name === 'athos:domainName' ? 'api.example.com' : undefined))).toThrow('athos:certificateArn');
+    expect(() => readStageConfig((name) => (name === 'athos:domainName' ? 'api.example.com' : undefined))).toThrow(
+      'athos:certificateArn',
+    );
   });
 });

@@ -6,7 +6,13 @@ import { bundleOf, synthesize } from './synth.js';
 
 let template: Template;
 let outdir: string;
-type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, string>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  Metadata?: Record<string, string>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
@@ -37,7 +43,9 @@ describe('the API', () => {
   });
 
   it('has a method for every route, proxied to its own function, with auth left to the handler', () => {
-    const methods = ofType('AWS::ApiGateway::Method').filter(([, method]) => method.Properties.HttpMethod !== 'OPTIONS');
+    const methods = ofType('AWS::ApiGateway::Method').filter(
+      ([, method]) => method.Properties.HttpMethod !== 'OPTIONS',
+    );
     const found = methods.map(([, method]) => ({
       method: method.Properties.HttpMethod,
       path: pathOf(method.Properties.ResourceId),
@@ -48,14 +56,22 @@ describe('the API', () => {
     }));
     expect(found.map(({ target, ...rest }) => rest).sort((a, b) => a.operation.localeCompare(b.operation))).toEqual(
       routeList
-        .map((route) => ({ method: route.method, path: route.path, operation: route.operationId, authorization: 'NONE', integration: 'AWS_PROXY' }))
+        .map((route) => ({
+          method: route.method,
+          path: route.path,
+          operation: route.operationId,
+          authorization: 'NONE',
+          integration: 'AWS_PROXY',
+        }))
         .sort((a, b) => a.operation.localeCompare(b.operation)),
     );
     for (const { operation, target } of found) expect(target).toContain(functionOf(operation)[0]);
   });
 
   it('answers preflight on the redeem route only, with the CORS policy and a request id', () => {
-    const options = ofType('AWS::ApiGateway::Method').filter(([, method]) => method.Properties.HttpMethod === 'OPTIONS');
+    const options = ofType('AWS::ApiGateway::Method').filter(
+      ([, method]) => method.Properties.HttpMethod === 'OPTIONS',
+    );
     expect(options.map(([, method]) => pathOf(method.Properties.ResourceId))).toEqual([routes.redeemSession.path]);
     const [, preflight] = options[0] ?? [];
     expect(preflight?.Properties.Integration).toMatchObject({
@@ -79,8 +95,12 @@ describe('the API', () => {
     const { template: listed } = synthesize({ 'athos:allowedOrigins': 'https://a.example,https://b.example' });
     const preflight = listed.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } });
     const [integrationResponse] = Object.values(preflight)[0]?.Properties.Integration.IntegrationResponses ?? [];
-    expect(integrationResponse.ResponseTemplates['application/json']).toContain('$origin == "https://a.example" || $origin == "https://b.example"');
-    expect(integrationResponse.ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBeUndefined();
+    expect(integrationResponse.ResponseTemplates['application/json']).toContain(
+      '$origin == "https://a.example" || $origin == "https://b.example"',
+    );
+    expect(
+      integrationResponse.ResponseParameters['method.response.header.Access-Control-Allow-Origin'],
+    ).toBeUndefined();
   });
 
   it.each(Object.entries(gatewayErrors))('shapes the gateway own %s answer into the envelope', (type, error) => {
@@ -94,7 +114,9 @@ describe('the API', () => {
         ...(error.code === 'SERVICE_UNAVAILABLE' ? { 'gatewayresponse.header.Retry-After': "'2'" } : {}),
       }),
       ResponseTemplates: {
-        'application/json': JSON.stringify({ error: { code: error.code, message: error.message, requestId: '$context.requestId' } }),
+        'application/json': JSON.stringify({
+          error: { code: error.code, message: error.message, requestId: '$context.requestId' },
+        }),
       },
     });
   });
@@ -103,58 +125,111 @@ describe('the API', () => {
     const [, stage] = ofType('AWS::ApiGateway::Stage')[0] ?? [];
     const format = JSON.parse(stage?.Properties.AccessLogSetting.Format);
     expect(Object.values(format)).toEqual(
-      expect.arrayContaining(['$context.requestId', '$context.identity.sourceIp', '$context.httpMethod', '$context.path', '$context.status', '$context.responseLatency', '$context.error.message']),
+      expect.arrayContaining([
+        '$context.requestId',
+        '$context.identity.sourceIp',
+        '$context.httpMethod',
+        '$context.path',
+        '$context.status',
+        '$context.responseLatency',
+        '$context.error.message',
+      ]),
     );
     expect(stage?.Properties.MethodSettings).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
-        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1session', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
-        expect.objectContaining({ HttpMethod: 'GET', ResourcePath: '/~1calls', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
+        }),
+        expect.objectContaining({
+          HttpMethod: 'POST',
+          ResourcePath: '/~1session',
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
+        expect.objectContaining({
+          HttpMethod: 'GET',
+          ResourcePath: '/~1calls',
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 40,
+        }),
       ]),
     );
   });
 });
 
 describe('the functions', () => {
-  it.each(routeList.map((route) => [route.operationId, route] as const))('%s runs Node.js 24 on arm64 with the shared defaults', (operationId) => {
-    const [, fn] = functionOf(operationId);
-    expect(fn.Properties).toMatchObject({
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      MemorySize: 512,
-      Timeout: 10,
-      Handler: 'index.handler',
-      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' },
-      Layers: [expect.stringMatching(/AWS-Parameters-and-Secrets-Lambda-Extension-Arm64/)],
-    });
-  });
+  it.each(routeList.map((route) => [route.operationId, route] as const))(
+    '%s runs Node.js 24 on arm64 with the shared defaults',
+    (operationId) => {
+      const [, fn] = functionOf(operationId);
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Timeout: 10,
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' },
+        Layers: [expect.stringMatching(/AWS-Parameters-and-Secrets-Lambda-Extension-Arm64/)],
+      });
+    },
+  );
 
-  it.each(routeList.map((route) => [route.operationId, route] as const))('%s gets its settings, and only its own secrets, by reference', (operationId, route) => {
-    const [, fn] = functionOf(operationId);
-    const variables = fn.Properties.Environment.Variables;
-    const secretSettings = Object.keys(variables).filter((name) => name.endsWith('_SECRET_ARN')).sort();
-    expect(secretSettings).toEqual(
-      route.keys.map((key) => ({ sessionToken: 'SESSION_TOKEN_SECRET_ARN', connectionTicket: 'CONNECTION_TICKET_SECRET_ARN', cursor: 'CURSOR_SECRET_ARN' })[key]).sort(),
-    );
-    expect(Object.keys(variables).some((name) => name.endsWith('_KEYS'))).toBe(false);
-    expect(variables).toMatchObject({ TABLE_NAME: { Ref: expect.stringMatching(/^DataTable/) }, SESSION_TOKEN_TTL_SECONDS: '300', ALLOWED_ORIGINS: '*' });
-  });
+  it.each(routeList.map((route) => [route.operationId, route] as const))(
+    '%s gets its settings, and only its own secrets, by reference',
+    (operationId, route) => {
+      const [, fn] = functionOf(operationId);
+      const variables = fn.Properties.Environment.Variables;
+      const secretSettings = Object.keys(variables)
+        .filter((name) => name.endsWith('_SECRET_ARN'))
+        .sort();
+      expect(secretSettings).toEqual(
+        route.keys
+          .map(
+            (key) =>
+              ({
+                sessionToken: 'SESSION_TOKEN_SECRET_ARN',
+                connectionTicket: 'CONNECTION_TICKET_SECRET_ARN',
+                cursor: 'CURSOR_SECRET_ARN',
+              })[key],
+          )
+          .sort(),
+      );
+      expect(Object.keys(variables).some((name) => name.endsWith('_KEYS'))).toBe(false);
+      expect(variables).toMatchObject({
+        TABLE_NAME: { Ref: expect.stringMatching(/^DataTable/) },
+        SESSION_TOKEN_TTL_SECONDS: '300',
+        ALLOWED_ORIGINS: '*',
+      });
+    },
+  );
 
-  it.each(routeList.map((route) => [route.operationId] as const))('%s is one minified ESM file with the AWS SDK inside', (operationId) => {
-    const [, fn] = functionOf(operationId);
-    const bundle = bundleOf(outdir, fn.Metadata?.['aws:asset:path'] ?? '');
-    expect(bundle.startsWith("import{createRequire as __athosRequire}from'node:module'")).toBe(true);
-    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
-    // Minified: long lines (a readable bundle averages well under 100 characters a line).
-    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1_000);
-    expect(bundle.length).toBeLessThan(450_000);
-  });
+  it.each(routeList.map((route) => [route.operationId] as const))(
+    '%s is one minified ESM file with the AWS SDK inside',
+    (operationId) => {
+      const [, fn] = functionOf(operationId);
+      const bundle = bundleOf(outdir, fn.Metadata?.['aws:asset:path'] ?? '');
+      expect(bundle.startsWith("import{createRequire as __athosRequire}from'node:module'")).toBe(true);
+      expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+      // Minified: long lines (a readable bundle averages well under 100 characters a line).
+      expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1_000);
+      expect(bundle.length).toBeLessThan(450_000);
+    },
+  );
 
   const statementsOf = (operationId: string) => {
     const [fnId] = functionOf(operationId);
     const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`Handlers${operationId}Role`));
     expect(fnId).toBeDefined();
-    return (policy?.[1].Properties.PolicyDocument.Statement ?? []) as { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+    return (policy?.[1].Properties.PolicyDocument.Statement ?? []) as {
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
   };
   const actionsOf = (operationId: string) =>
     statementsOf(operationId)
@@ -162,9 +237,39 @@ describe('the functions', () => {
       .sort();
 
   it.each([
-    ['mintSession', ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
-    ['redeemSession', ['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
-    ['listCalls', ['dynamodb:BatchGetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']],
+    [
+      'mintSession',
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ],
+    ],
+    [
+      'redeemSession',
+      [
+        'dynamodb:PutItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ],
+    ],
+    [
+      'listCalls',
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ],
+    ],
     ['getCall', ['dynamodb:BatchGetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents']],
   ])('%s may do exactly %j', (operationId, actions) => {
     expect(actionsOf(operationId)).toEqual(actions);
@@ -179,13 +284,17 @@ describe('the functions', () => {
   it('confines every table permission to the key prefixes its store uses', () => {
     const conditionOf = (operationId: string, action: string) =>
       statementsOf(operationId).find((statement) => statement.Action === action)?.Condition;
-    expect(conditionOf('mintSession', 'dynamodb:BatchGetItem')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*', 'TENANT#*'] } });
+    expect(conditionOf('mintSession', 'dynamodb:BatchGetItem')).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*', 'TENANT#*'] },
+    });
     const mintUpdates = statementsOf('mintSession').filter((statement) => statement.Action === 'dynamodb:UpdateItem');
     expect(mintUpdates.map((statement) => statement.Condition)).toEqual([
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } },
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
     ]);
-    expect(conditionOf('getCall', 'dynamodb:Query')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } });
+    expect(conditionOf('getCall', 'dynamodb:Query')).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] },
+    });
     expect(conditionOf('redeemSession', 'dynamodb:PutItem')).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['JTI#*', 'CALL#*'] },
       'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
@@ -238,7 +347,11 @@ describe('keys, alarms and outputs', () => {
     const secrets = ofType('AWS::SecretsManager::Secret');
     expect(secrets).toHaveLength(3);
     for (const [, secret] of secrets) {
-      expect(secret.Properties.GenerateSecretString).toMatchObject({ SecretStringTemplate: '{"kid":"k1"}', GenerateStringKey: 'key', PasswordLength: 64 });
+      expect(secret.Properties.GenerateSecretString).toMatchObject({
+        SecretStringTemplate: '{"kid":"k1"}',
+        GenerateStringKey: 'key',
+        PasswordLength: 64,
+      });
       expect(secret.Properties.SecretString).toBeUndefined();
     }
   });
@@ -249,7 +362,9 @@ describe('keys, alarms and outputs', () => {
       'AlarmsServerErrorRate',
       'AlarmsTableSystemErrors',
       'AlarmsTableThrottledRequests',
-      ...routeList.flatMap((route) => ['P99Latency', 'LambdaErrors', 'LambdaThrottles'].map((kind) => `Alarms${route.operationId}${kind}`)),
+      ...routeList.flatMap((route) =>
+        ['P99Latency', 'LambdaErrors', 'LambdaThrottles'].map((kind) => `Alarms${route.operationId}${kind}`),
+      ),
     ];
     expect(alarms.sort()).toEqual(expected.sort());
     expect(ofType('AWS::SNS::Topic')).toHaveLength(0);
@@ -267,7 +382,13 @@ describe('keys, alarms and outputs', () => {
   it('outputs the API URL, the table name and the secret ARNs', () => {
     const outputs = Object.keys(template.toJSON().Outputs);
     expect(outputs).toEqual(
-      expect.arrayContaining(['ApiUrl', 'TableName', 'SessionTokenSecretArn', 'ConnectionTicketSecretArn', 'CursorSecretArn']),
+      expect.arrayContaining([
+        'ApiUrl',
+        'TableName',
+        'SessionTokenSecretArn',
+        'ConnectionTicketSecretArn',
+        'CursorSecretArn',
+      ]),
     );
   });
 });

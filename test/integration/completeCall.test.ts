@@ -53,14 +53,18 @@ describe('completeCall (the scoring pipeline step)', () => {
     const callId = await createRedeemedCall(table, tenant.tenantId);
     await completeCall(ports, report(callId));
 
-    await expect(completeCall(ports, { ...report(callId), score: { overallScore: 1, summary: '', feedback: '' } })).rejects.toMatchObject({
+    await expect(
+      completeCall(ports, { ...report(callId), score: { overallScore: 1, summary: '', feedback: '' } }),
+    ).rejects.toMatchObject({
       code: 'CALL_NOT_FOUND',
     });
     expect((await ports.calls.findCall(callId))?.score?.overallScore).toBe(82);
   });
 
   it('refuses a call that was never redeemed', async () => {
-    await expect(completeCall(ports, report('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'))).rejects.toMatchObject({ code: 'CALL_NOT_FOUND' });
+    await expect(completeCall(ports, report('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'))).rejects.toMatchObject({
+      code: 'CALL_NOT_FOUND',
+    });
   });
 
   it.each([
@@ -74,7 +78,9 @@ describe('completeCall (the scoring pipeline step)', () => {
     const callId = await createRedeemedCall(table, tenant.tenantId);
     const before = await itemsOfTenant(table, tenant.tenantId);
 
-    await expect(completeCall(ports, { ...report(callId), ...change })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(completeCall(ports, { ...report(callId), ...change })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
 
     expect(await itemsOfTenant(table, tenant.tenantId)).toEqual(before);
   });

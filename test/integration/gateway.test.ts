@@ -18,7 +18,11 @@ describe('the gateway itself', () => {
 
     expect(response.status).toBe(404);
     expect(response.body).toEqual({
-      error: { code: 'INVALID_REQUEST', message: 'No route matches this method and path', requestId: response.headers['x-athos-request-id'] },
+      error: {
+        code: 'INVALID_REQUEST',
+        message: 'No route matches this method and path',
+        requestId: response.headers['x-athos-request-id'],
+      },
     });
     expect(response.headers['x-athos-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -30,13 +34,20 @@ describe('the gateway itself', () => {
     expect(response.body.error.code).toBe('INVALID_REQUEST');
   });
 
-  it.each(['__proto__=x', 'constructor=x&__proto__=y&__proto__=z', 'toString=1'])('survives the query %s', async (query) => {
-    const response = await api.call('GET', `/calls?from=2026-01-01T00:00:00Z&${query}`, { headers: { Authorization: 'Bearer nope' } });
-    expect([response.status, response.body.error.code]).toEqual([401, 'INVALID_API_KEY']);
-  });
+  it.each(['__proto__=x', 'constructor=x&__proto__=y&__proto__=z', 'toString=1'])(
+    'survives the query %s',
+    async (query) => {
+      const response = await api.call('GET', `/calls?from=2026-01-01T00:00:00Z&${query}`, {
+        headers: { Authorization: 'Bearer nope' },
+      });
+      expect([response.status, response.body.error.code]).toEqual([401, 'INVALID_API_KEY']);
+    },
+  );
 
   it('survives a header named __proto__', async () => {
-    const response = await api.call('GET', '/calls?from=2026-01-01T00:00:00Z', { headers: { Authorization: 'Bearer nope', __proto__: 'x' } as Record<string, string> });
+    const response = await api.call('GET', '/calls?from=2026-01-01T00:00:00Z', {
+      headers: { Authorization: 'Bearer nope', __proto__: 'x' } as Record<string, string>,
+    });
     expect(response.status).toBe(401);
   });
 
@@ -45,6 +56,11 @@ describe('the gateway itself', () => {
 
     expect(response.status).toBe(200);
     expect(response.body.openapi).toBe('3.1.0');
-    expect(Object.keys(response.body.paths).sort()).toEqual(['/calls', '/calls/{callId}', '/roleplay/session', '/session']);
+    expect(Object.keys(response.body.paths).sort()).toEqual([
+      '/calls',
+      '/calls/{callId}',
+      '/roleplay/session',
+      '/session',
+    ]);
   });
 });

@@ -53,7 +53,11 @@ const pageThrough = async (key: string, query: Record<string, string>, limit: nu
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const response: ApiResponse = await api.list(key, { ...query, limit: String(limit), ...(cursor ? { cursor } : {}) });
+    const response: ApiResponse = await api.list(key, {
+      ...query,
+      limit: String(limit),
+      ...(cursor ? { cursor } : {}),
+    });
     expect(response.status).toBe(200);
     cursor = response.body.nextCursor;
     // Full pages, except the last one.
@@ -85,7 +89,10 @@ describe('GET /calls paging', () => {
         call.endedAt >= new Date('2026-06-20T00:00:00Z') && call.endedAt <= new Date('2026-07-10T08:00:00.000Z'),
     ],
   ])('pages through every call with %s, newest first, no duplicates and no gaps', async (_case, filters, keep) => {
-    const expected = calls.filter(keep).sort(newestFirst).map((call) => call.id);
+    const expected = calls
+      .filter(keep)
+      .sort(newestFirst)
+      .map((call) => call.id);
     expect(expected.length).toBeGreaterThan(10);
 
     const listed = await pageThrough(apiKey, { ...window, ...filters }, 17);
@@ -116,7 +123,17 @@ describe('GET /calls paging', () => {
     const [row] = response.body.data;
     const seeded = calls.find((call) => call.id === row.id);
     expect(Object.keys(row).sort()).toEqual(
-      ['drillKey', 'durationSec', 'endedAt', 'externalAgencyId', 'externalUserId', 'id', 'scoredAt', 'source', 'startedAt'].sort(),
+      [
+        'drillKey',
+        'durationSec',
+        'endedAt',
+        'externalAgencyId',
+        'externalUserId',
+        'id',
+        'scoredAt',
+        'source',
+        'startedAt',
+      ].sort(),
     );
     expect(row).toMatchObject({
       source: 'roleplay',
@@ -157,12 +174,18 @@ describe('GET /calls refusals', () => {
     expectInvalid(await api.list(apiKey, {}), 'from is required');
   });
 
-  it.each(['yesterday', '2026-13-01T00:00:00Z', '2026-06-01', '2026-02-30T00:00:00Z'])('refuses from=%p', async (from) => {
-    expectInvalid(await api.list(apiKey, { from }));
-  });
+  it.each(['yesterday', '2026-13-01T00:00:00Z', '2026-06-01', '2026-02-30T00:00:00Z'])(
+    'refuses from=%p',
+    async (from) => {
+      expectInvalid(await api.list(apiKey, { from }));
+    },
+  );
 
   it('refuses a window that ends before it starts', async () => {
-    expectInvalid(await api.list(apiKey, { from: '2026-06-02T00:00:00Z', to: '2026-06-01T00:00:00Z' }), 'to must not be before from');
+    expectInvalid(
+      await api.list(apiKey, { from: '2026-06-02T00:00:00Z', to: '2026-06-01T00:00:00Z' }),
+      'to must not be before from',
+    );
   });
 
   it('refuses an unknown source', async () => {
@@ -188,7 +211,10 @@ describe('GET /calls refusals', () => {
       ['garbage', () => 'not-a-cursor'],
       ['with an unknown key id', (c: string) => `other${c}`],
     ])('refuses an %s cursor', async (_case, spoil) => {
-      expectInvalid(await api.list(apiKey, { ...window, limit: '5', cursor: spoil(cursor) }), 'cursor is not valid for this query');
+      expectInvalid(
+        await api.list(apiKey, { ...window, limit: '5', cursor: spoil(cursor) }),
+        'cursor is not valid for this query',
+      );
     });
 
     it('refuses a cursor used with other filters', async () => {
@@ -202,7 +228,10 @@ describe('GET /calls refusals', () => {
 
     it('accepts its own cursor with another page size', async () => {
       const response = await api.list(apiKey, { ...window, limit: '7', cursor });
-      const expected = calls.sort(newestFirst).slice(5, 12).map((call) => call.id);
+      const expected = calls
+        .sort(newestFirst)
+        .slice(5, 12)
+        .map((call) => call.id);
       expect(response.body.data.map((row: { id: string }) => row.id)).toEqual(expected);
     });
   });

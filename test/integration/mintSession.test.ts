@@ -11,7 +11,11 @@ afterAll(() => api.close());
 
 const rep = { externalUserId: 'rep_8842', externalAgencyId: 'agency_chicago' };
 
-const expectError = (response: { status: number; headers: Record<string, string | undefined>; body: any }, status: number, code: string) => {
+const expectError = (
+  response: { status: number; headers: Record<string, string | undefined>; body: any },
+  status: number,
+  code: string,
+) => {
   expect(response.status).toBe(status);
   expect(response.body.error.code).toBe(code);
   expect(response.headers['x-athos-request-id']).toMatch(/^req_/);
@@ -30,7 +34,11 @@ describe('POST /session', () => {
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
     const claims = decodeJwt(response.body.token);
-    expect(decodeProtectedHeader(response.body.token)).toMatchObject({ alg: 'HS256', typ: 'JWT', kid: 'test-session-1' });
+    expect(decodeProtectedHeader(response.body.token)).toMatchObject({
+      alg: 'HS256',
+      typ: 'JWT',
+      kid: 'test-session-1',
+    });
     expect(claims).toMatchObject({
       tid: tenant.tenantId,
       uid: 'rep_8842',
@@ -132,7 +140,9 @@ describe('POST /session', () => {
       });
 
       expectError(response, 403, 'IP_NOT_ALLOWED');
-      expect((await itemsOfTenant(table, tenant.tenantId)).some((item) => String(item.sk).startsWith('QUOTA#'))).toBe(false);
+      expect((await itemsOfTenant(table, tenant.tenantId)).some((item) => String(item.sk).startsWith('QUOTA#'))).toBe(
+        false,
+      );
     });
 
     it('admits a caller inside the allowlist', async () => {
@@ -178,9 +188,21 @@ describe('POST /session', () => {
       ['externalUserId is empty', { externalUserId: '' }, 'externalUserId must not be empty'],
       ['externalUserId is a number', { externalUserId: 42 }, 'externalUserId must be a string'],
       ['externalUserId is null', { externalUserId: null }, 'externalUserId must be a string'],
-      ['externalUserId is too long', { externalUserId: 'x'.repeat(257) }, 'externalUserId must be at most 256 characters'],
-      ['externalAgencyId is an object', { externalUserId: 'r', externalAgencyId: {} }, 'externalAgencyId must be a string'],
-      ['externalUserId is a lone surrogate', { externalUserId: '\ud800' }, 'externalUserId must be well-formed Unicode text'],
+      [
+        'externalUserId is too long',
+        { externalUserId: 'x'.repeat(257) },
+        'externalUserId must be at most 256 characters',
+      ],
+      [
+        'externalAgencyId is an object',
+        { externalUserId: 'r', externalAgencyId: {} },
+        'externalAgencyId must be a string',
+      ],
+      [
+        'externalUserId is a lone surrogate',
+        { externalUserId: '\ud800' },
+        'externalUserId must be well-formed Unicode text',
+      ],
     ])('answers 400 INVALID_REQUEST when %s, naming the field', async (_case, json, message) => {
       const response = await api.mint(apiKey, json);
       expectError(response, 400, 'INVALID_REQUEST');
@@ -188,13 +210,37 @@ describe('POST /session', () => {
     });
 
     it.each<[string, { body?: string; json?: unknown; headers?: Record<string, string> }, string]>([
-      ['malformed JSON', { body: '{"externalUserId":', headers: { 'Content-Type': 'application/json' } }, 'request body is not valid JSON'],
-      ['an array', { body: '["rep"]', headers: { 'Content-Type': 'application/json' } }, 'request body must be a JSON object'],
-      ['a JSON string', { body: '"rep"', headers: { 'Content-Type': 'application/json' } }, 'request body must be a JSON object'],
+      [
+        'malformed JSON',
+        { body: '{"externalUserId":', headers: { 'Content-Type': 'application/json' } },
+        'request body is not valid JSON',
+      ],
+      [
+        'an array',
+        { body: '["rep"]', headers: { 'Content-Type': 'application/json' } },
+        'request body must be a JSON object',
+      ],
+      [
+        'a JSON string',
+        { body: '"rep"', headers: { 'Content-Type': 'application/json' } },
+        'request body must be a JSON object',
+      ],
       ['no body', { headers: { 'Content-Type': 'application/json' } }, 'request body is not valid JSON'],
-      ['form encoded', { body: 'externalUserId=rep', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, 'Content-Type must be application/json'],
-      ['text/plain', { body: '{"externalUserId":"rep"}', headers: { 'Content-Type': 'text/plain' } }, 'Content-Type must be application/json'],
-      ['oversized', { json: { externalUserId: 'rep', padding: 'x'.repeat(20_000) } }, 'request body must be at most 16384 bytes'],
+      [
+        'form encoded',
+        { body: 'externalUserId=rep', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+        'Content-Type must be application/json',
+      ],
+      [
+        'text/plain',
+        { body: '{"externalUserId":"rep"}', headers: { 'Content-Type': 'text/plain' } },
+        'Content-Type must be application/json',
+      ],
+      [
+        'oversized',
+        { json: { externalUserId: 'rep', padding: 'x'.repeat(20_000) } },
+        'request body must be at most 16384 bytes',
+      ],
     ])('answers 400 INVALID_REQUEST for %s', async (_case, options, message) => {
       const response = await api.call('POST', '/session', {
         ...options,

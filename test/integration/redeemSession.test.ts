@@ -78,7 +78,11 @@ describe('POST /roleplay/session', () => {
   it('gives no CORS grant to an origin that is not allowed', async () => {
     const { token } = await mintedToken();
 
-    const response = await api.redeem(token, { drillKey: 'ma-full-sale' }, { headers: { Origin: 'https://evil.example' } });
+    const response = await api.redeem(
+      token,
+      { drillKey: 'ma-full-sale' },
+      { headers: { Origin: 'https://evil.example' } },
+    );
 
     expect(response.status).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
@@ -93,12 +97,17 @@ describe('POST /roleplay/session', () => {
   });
 
   it('picks a persona from the asked state when the drill has one there', async () => {
-    const californians = drill?.personas.filter((p) => p.state === 'CA' && p.difficulty === 'Advanced').map((p) => p.name);
+    const californians = drill?.personas
+      .filter((p) => p.state === 'CA' && p.difficulty === 'Advanced')
+      .map((p) => p.name);
     expect(californians?.length).toBeGreaterThan(0);
 
     for (let i = 0; i < 5; i++) {
       const { token } = await mintedToken();
-      const response = await api.redeem(token, { drillKey: 'ma-full-sale', filters: { state: 'ca', category: 'anything' } });
+      const response = await api.redeem(token, {
+        drillKey: 'ma-full-sale',
+        filters: { state: 'ca', category: 'anything' },
+      });
       expect(californians).toContain(response.body.persona.name);
     }
   });
@@ -106,7 +115,11 @@ describe('POST /roleplay/session', () => {
   it('falls back to any persona of the difficulty when the state has none', async () => {
     const { token } = await mintedToken();
 
-    const response = await api.redeem(token, { drillKey: 'ma-full-sale', difficulty: 'Beginner', filters: { state: 'WY' } });
+    const response = await api.redeem(token, {
+      drillKey: 'ma-full-sale',
+      difficulty: 'Beginner',
+      filters: { state: 'WY' },
+    });
 
     expect(response.status).toBe(200);
     const beginners = drill?.personas.filter((p) => p.difficulty === 'Beginner').map((p) => p.name);
@@ -128,7 +141,9 @@ describe('POST /roleplay/session', () => {
     it('lets exactly one of 25 parallel redeems of one token through', async () => {
       const { tenantId, token } = await mintedToken();
 
-      const responses = await Promise.all(Array.from({ length: 25 }, () => api.redeem(token, { drillKey: 'ma-full-sale' })));
+      const responses = await Promise.all(
+        Array.from({ length: 25 }, () => api.redeem(token, { drillKey: 'ma-full-sale' })),
+      );
 
       expect(responses.filter((response) => response.status === 200)).toHaveLength(1);
       for (const refused of responses.filter((response) => response.status !== 200)) {
@@ -183,9 +198,15 @@ describe('POST /roleplay/session', () => {
     it.each([
       ['no Authorization header', {}],
       ['garbage', { Authorization: 'Bearer not.a.jwt' }],
-      ['an API key', { Authorization: 'Bearer ath_live_0000000000000000000000000000000000000000000000000000000000000' }],
+      [
+        'an API key',
+        { Authorization: 'Bearer ath_live_0000000000000000000000000000000000000000000000000000000000000' },
+      ],
     ])('refuses %s with INVALID_TOKEN, with CORS headers', async (_case, headers) => {
-      const response = await api.call('POST', '/roleplay/session', { json: { drillKey: 'ma-full-sale' }, headers: { ...origin, ...headers } });
+      const response = await api.call('POST', '/roleplay/session', {
+        json: { drillKey: 'ma-full-sale' },
+        headers: { ...origin, ...headers },
+      });
       expectError(response, 401, 'INVALID_TOKEN');
       expect(response.headers['access-control-allow-origin']).toBe('https://app.reseller.example');
     });
@@ -194,7 +215,11 @@ describe('POST /roleplay/session', () => {
   describe('preflight', () => {
     it('answers OPTIONS on the redeem route with the CORS policy', async () => {
       const response = await api.call('OPTIONS', '/roleplay/session', {
-        headers: { ...origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+        headers: {
+          ...origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type',
+        },
       });
 
       expect(response.status).toBe(204);
@@ -207,13 +232,18 @@ describe('POST /roleplay/session', () => {
       expect(response.headers['x-athos-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
-    it.each(['/session', '/calls', '/calls/athos_call_GZ1DjOkZv_VEPoE-CJ8mp'])('does not answer a preflight on %s', async (path) => {
-      const response = await api.call('OPTIONS', path, { headers: { ...origin, 'Access-Control-Request-Method': 'POST' } });
+    it.each(['/session', '/calls', '/calls/athos_call_GZ1DjOkZv_VEPoE-CJ8mp'])(
+      'does not answer a preflight on %s',
+      async (path) => {
+        const response = await api.call('OPTIONS', path, {
+          headers: { ...origin, 'Access-Control-Request-Method': 'POST' },
+        });
 
-      // A 404 without Allow-Methods: the browser refuses the preflight, so it never sends the call.
-      expect(response.status).toBe(404);
-      expect(response.headers['access-control-allow-methods']).toBeUndefined();
-      expect(response.body.error.code).toBe('INVALID_REQUEST');
-    });
+        // A 404 without Allow-Methods: the browser refuses the preflight, so it never sends the call.
+        expect(response.status).toBe(404);
+        expect(response.headers['access-control-allow-methods']).toBeUndefined();
+        expect(response.body.error.code).toBe('INVALID_REQUEST');
+      },
+    );
   });
 });

@@ -11,23 +11,33 @@ let apiKey: string;
 let tenantId: string;
 beforeAll(async () => {
   invoke = await loadTestHandlers();
-  ({ apiKey, tenant: { tenantId } } = await createTestTenant(table));
+  ({
+    apiKey,
+    tenant: { tenantId },
+  } = await createTestTenant(table));
 });
 
 /** Errors shaped as the SDK throws them, after its own retries. */
 const awsError = (name: string, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(`${name}: table athos-test is on fire at arn:aws:dynamodb:eu-west-1:123456789012:table/athos-test`), {
-    name,
-    $fault: 'server',
-    $metadata: { httpStatusCode: 400 },
-    ...extra,
-  });
+  Object.assign(
+    new Error(`${name}: table athos-test is on fire at arn:aws:dynamodb:eu-west-1:123456789012:table/athos-test`),
+    {
+      name,
+      $fault: 'server',
+      $metadata: { httpStatusCode: 400 },
+      ...extra,
+    },
+  );
 
 const faults: [string, () => Error][] = [
   ['throttling', () => awsError('ThrottlingException', { $retryable: { throttling: true } })],
   [
     'ProvisionedThroughputExceeded',
-    () => new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput', $metadata: { httpStatusCode: 400 } }),
+    () =>
+      new ProvisionedThroughputExceededException({
+        message: 'Rate of requests exceeds the allowed throughput',
+        $metadata: { httpStatusCode: 400 },
+      }),
   ],
   ['a 500', () => awsError('InternalServerError', { $metadata: { httpStatusCode: 500 } })],
   ['a 503', () => awsError('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } })],
@@ -83,19 +93,22 @@ describe('AWS faults', () => {
   afterEach(() => database.reset());
   afterAll(() => database.restore());
 
-  it.each(faults)('answer %s with 503 SERVICE_UNAVAILABLE and Retry-After, telling nothing of AWS', async (_case, fault) => {
-    database.on(BatchGetCommand).rejects(fault());
+  it.each(faults)(
+    'answer %s with 503 SERVICE_UNAVAILABLE and Retry-After, telling nothing of AWS',
+    async (_case, fault) => {
+      database.on(BatchGetCommand).rejects(fault());
 
-    const response = await mint();
+      const response = await mint();
 
-    expect(response.status).toBe(503);
-    expect(response.headers['Retry-After']).toBe('2');
-    expect(response.body.error).toEqual({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'The service is briefly unavailable; retry after a short wait',
-      requestId: response.headers['X-Athos-Request-Id'],
-    });
-  });
+      expect(response.status).toBe(503);
+      expect(response.headers['Retry-After']).toBe('2');
+      expect(response.body.error).toEqual({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The service is briefly unavailable; retry after a short wait',
+        requestId: response.headers['X-Athos-Request-Id'],
+      });
+    },
+  );
 
   it('answer an unknown error with 500 INTERNAL_ERROR: no stack, no table name, no AWS message', async () => {
     database.on(BatchGetCommand).rejects(awsError('ValidationException', { $fault: 'client' }));
@@ -103,7 +116,11 @@ describe('AWS faults', () => {
     const response = await mint();
 
     expect(response.status).toBe(500);
-    expect(response.body.error).toEqual({ code: 'INTERNAL_ERROR', message: 'Internal error', requestId: response.headers['X-Athos-Request-Id'] });
+    expect(response.body.error).toEqual({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal error',
+      requestId: response.headers['X-Athos-Request-Id'],
+    });
     expect(JSON.stringify(response)).not.toMatch(/athos-test|ValidationException|arn:aws|at .*\.ts|on fire/);
   });
 
@@ -123,7 +140,10 @@ describe('AWS faults', () => {
     expect(text).not.toContain(apiKey);
     expect(text).not.toContain(token);
     expect(text).not.toContain(token.split('.')[2]);
-    expect(lines.find((line) => line.status === 500)).toMatchObject({ level: 'error', errorName: 'ValidationException' });
+    expect(lines.find((line) => line.status === 500)).toMatchObject({
+      level: 'error',
+      errorName: 'ValidationException',
+    });
   });
 });
 
@@ -134,16 +154,26 @@ describe('a redeem whose transaction is cancelled', () => {
   ])('for %s answers 503, and leaves the token redeemable', async (_case, reason) => {
     const { token } = await signSessionToken({ tenantId, externalUserId: 'rep_1' });
     const database = mockClient(DynamoDBDocumentClient);
-    database.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: reason }, { Code: 'None' }] }),
-    );
+    database
+      .on(TransactWriteCommand)
+      .rejects(
+        new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: reason }, { Code: 'None' }],
+        }),
+      );
     let failed;
     try {
       failed = await redeem(token);
     } finally {
       database.restore();
     }
-    expect([failed.status, failed.body.error.code, failed.headers['Retry-After']]).toEqual([503, 'SERVICE_UNAVAILABLE', '2']);
+    expect([failed.status, failed.body.error.code, failed.headers['Retry-After']]).toEqual([
+      503,
+      'SERVICE_UNAVAILABLE',
+      '2',
+    ]);
 
     expect((await redeem(token)).status).toBe(200);
   });

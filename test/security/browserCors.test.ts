@@ -31,7 +31,9 @@ const pageHtml = `<!doctype html><meta charset="utf-8"><title>reseller app</titl
 </script>`;
 
 beforeAll(async () => {
-  pageServer = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end(pageHtml));
+  pageServer = createServer((_request, response) =>
+    response.writeHead(200, { 'Content-Type': 'text/html' }).end(pageHtml),
+  );
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   const pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
 
@@ -40,11 +42,21 @@ beforeAll(async () => {
   apiBase = api.baseUrl;
   ({ apiKey } = await createTestTenant(table));
   const { tenant } = await createTestTenant(table);
-  [callId = ''] = await seedScoredCalls(table, [{ tenantId: tenant.tenantId, externalUserId: 'rep_1', endedAt: new Date() }]);
+  [callId = ''] = await seedScoredCalls(table, [
+    { tenantId: tenant.tenantId, externalUserId: 'rep_1', endedAt: new Date() },
+  ]);
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage();
   await page.goto(pageOrigin);
@@ -56,22 +68,30 @@ afterAll(async () => {
   await new Promise<void>((resolve) => pageServer?.close(() => resolve()));
 });
 
-type Outcome = { status?: number; requestId?: string | null; body?: { error?: { code: string; requestId: string } }; blocked?: string };
+type Outcome = {
+  status?: number;
+  requestId?: string | null;
+  body?: { error?: { code: string; requestId: string } };
+  blocked?: string;
+};
 const fromPage = (method: string, path: string, headers: Record<string, string>, body?: string): Promise<Outcome> =>
-  page.evaluate(([base, m, p, h, b]) => (globalThis as unknown as { callApi: (...args: unknown[]) => Promise<Outcome> }).callApi(base, m, p, h, b), [
-    apiBase,
-    method,
-    path,
-    headers,
-    body,
-  ] as const);
+  page.evaluate(
+    ([base, m, p, h, b]) =>
+      (globalThis as unknown as { callApi: (...args: unknown[]) => Promise<Outcome> }).callApi(base, m, p, h, b),
+    [apiBase, method, path, headers, body] as const,
+  );
 
 const mintToken = async () => (await api.mint(apiKey, { externalUserId: 'rep_1' })).body.token as string;
 const json = { 'Content-Type': 'application/json' };
 
 describe('in a real browser, on another origin', () => {
   it('a page redeems a session token and reads X-Athos-Request-Id', async () => {
-    const outcome = await fromPage('POST', '/roleplay/session', { ...json, Authorization: `Bearer ${await mintToken()}` }, '{"drillKey":"ma-full-sale"}');
+    const outcome = await fromPage(
+      'POST',
+      '/roleplay/session',
+      { ...json, Authorization: `Bearer ${await mintToken()}` },
+      '{"drillKey":"ma-full-sale"}',
+    );
 
     expect(outcome.status).toBe(200);
     expect(outcome.requestId).toMatch(/^req_/);
@@ -79,9 +99,19 @@ describe('in a real browser, on another origin', () => {
 
   it('a page reads the error code of a failing redeem', async () => {
     const token = await mintToken();
-    await fromPage('POST', '/roleplay/session', { ...json, Authorization: `Bearer ${token}` }, '{"drillKey":"ma-full-sale"}');
+    await fromPage(
+      'POST',
+      '/roleplay/session',
+      { ...json, Authorization: `Bearer ${token}` },
+      '{"drillKey":"ma-full-sale"}',
+    );
 
-    const again = await fromPage('POST', '/roleplay/session', { ...json, Authorization: `Bearer ${token}` }, '{"drillKey":"ma-full-sale"}');
+    const again = await fromPage(
+      'POST',
+      '/roleplay/session',
+      { ...json, Authorization: `Bearer ${token}` },
+      '{"drillKey":"ma-full-sale"}',
+    );
 
     expect(again.status).toBe(401);
     expect(again.body?.error?.code).toBe('TOKEN_ALREADY_USED');
@@ -93,7 +123,12 @@ describe('in a real browser, on another origin', () => {
     ['list', 'GET', '/calls?from=2020-01-01T00:00:00Z', undefined],
     ['get', 'GET', '/calls/CALL_ID', undefined],
   ])('the browser blocks a page from calling %s with an API key', async (_case, method, path, body) => {
-    const outcome = await fromPage(method, path.replace('CALL_ID', callId), { ...(body ? json : {}), Authorization: `Bearer ${apiKey}` }, body);
+    const outcome = await fromPage(
+      method,
+      path.replace('CALL_ID', callId),
+      { ...(body ? json : {}), Authorization: `Bearer ${apiKey}` },
+      body,
+    );
 
     expect(outcome.blocked).toMatch(/TypeError/);
   });

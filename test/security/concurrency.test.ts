@@ -23,7 +23,13 @@ describe('under concurrency, repeated 20 times', () => {
       const minted = await invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) });
 
       const responses = await Promise.all(
-        Array.from({ length: 50 }, () => invoke({ method: 'POST', path: '/roleplay/session', ...json(minted.body.token, { drillKey: 'ma-full-sale' }) })),
+        Array.from({ length: 50 }, () =>
+          invoke({
+            method: 'POST',
+            path: '/roleplay/session',
+            ...json(minted.body.token, { drillKey: 'ma-full-sale' }),
+          }),
+        ),
       );
 
       const codes = responses.map((response) => (response.status === 200 ? 'OK' : response.body.error.code));
@@ -39,15 +45,22 @@ describe('under concurrency, repeated 20 times', () => {
       const quota = 10 + round;
       const alreadyUsed = round % 5;
       const { tenant, apiKey } = await createTestTenant(table, { monthlySessionQuota: quota });
-      for (let i = 0; i < alreadyUsed; i++) await invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) });
+      for (let i = 0; i < alreadyUsed; i++)
+        await invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) });
 
       const responses = await Promise.all(
-        Array.from({ length: 40 }, () => invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) })),
+        Array.from({ length: 40 }, () =>
+          invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) }),
+        ),
       );
 
       const left = quota - alreadyUsed;
       expect([round, responses.filter((response) => response.status === 200).length]).toEqual([round, left]);
-      expect(responses.filter((response) => response.status !== 200).every((response) => response.body.error.code === 'TENANT_QUOTA_EXCEEDED')).toBe(true);
+      expect(
+        responses
+          .filter((response) => response.status !== 200)
+          .every((response) => response.body.error.code === 'TENANT_QUOTA_EXCEEDED'),
+      ).toBe(true);
       const month = new Date().toISOString().slice(0, 7);
       const counter = (await itemsOfTenant(table, tenant.tenantId)).find((item) => item.sk === `QUOTA#${month}`);
       expect([round, counter?.sessionsMinted]).toEqual([round, quota]);

@@ -16,18 +16,25 @@ describe('paging while calls are being scored', () => {
     const start = Date.now() - 1_000 * hour;
     const original = await seedScoredCalls(
       table,
-      Array.from({ length: 95 }, (_, i) => ({ tenantId: tenant.tenantId, externalUserId: 'rep_1', endedAt: new Date(start + i * 10 * hour) })),
+      Array.from({ length: 95 }, (_, i) => ({
+        tenantId: tenant.tenantId,
+        externalUserId: 'rep_1',
+        endedAt: new Date(start + i * 10 * hour),
+      })),
     );
 
     const seen: string[] = [];
     let cursor: string | null = null;
     let page = 0;
     do {
-      const response: { body: { data: { id: string; endedAt: string }[]; nextCursor: string | null } } = await api.list(apiKey, {
-        from: '2020-01-01T00:00:00Z',
-        limit: '10',
-        ...(cursor ? { cursor } : {}),
-      });
+      const response: { body: { data: { id: string; endedAt: string }[]; nextCursor: string | null } } = await api.list(
+        apiKey,
+        {
+          from: '2020-01-01T00:00:00Z',
+          limit: '10',
+          ...(cursor ? { cursor } : {}),
+        },
+      );
       seen.push(...response.body.data.map((row) => row.id));
       cursor = response.body.nextCursor;
       const oldestSeen = Date.parse(response.body.data.at(-1)?.endedAt ?? new Date().toISOString());
@@ -35,7 +42,11 @@ describe('paging while calls are being scored', () => {
       await seedScoredCalls(table, [
         { tenantId: tenant.tenantId, externalUserId: 'rep_1', endedAt: new Date(Date.now() - page * 1_000) },
         { tenantId: tenant.tenantId, externalUserId: 'rep_1', endedAt: new Date(oldestSeen + hour) },
-        { tenantId: tenant.tenantId, externalUserId: 'rep_1', endedAt: new Date(Math.max(start, oldestSeen - 35 * hour)) },
+        {
+          tenantId: tenant.tenantId,
+          externalUserId: 'rep_1',
+          endedAt: new Date(Math.max(start, oldestSeen - 35 * hour)),
+        },
       ]);
       page++;
     } while (cursor && page < 100);

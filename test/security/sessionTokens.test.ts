@@ -13,7 +13,10 @@ const kid = JSON.parse(testKeys.sessionToken).kid as string;
 
 beforeAll(async () => {
   api = await startTestApi();
-  ({ apiKey, tenant: { tenantId } } = await createTestTenant(table));
+  ({
+    apiKey,
+    tenant: { tenantId },
+  } = await createTestTenant(table));
 });
 afterAll(() => api.close());
 
@@ -29,8 +32,12 @@ const claims = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const encode = (part: unknown) => base64url.encode(JSON.stringify(part));
-const hs = (payload: Record<string, unknown>, header: Record<string, unknown> = {}, key: Uint8Array = secret, alg = 'HS256') =>
-  new SignJWT(payload).setProtectedHeader({ alg, kid, ...header }).sign(key);
+const hs = (
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+  key: Uint8Array = secret,
+  alg = 'HS256',
+) => new SignJWT(payload).setProtectedHeader({ alg, kid, ...header }).sign(key);
 const redeemWith = (token: string) => api.redeem(token, { drillKey: 'ma-full-sale' });
 
 const expect401 = async (token: string, code: 'INVALID_TOKEN' | 'TOKEN_EXPIRED') => {
@@ -50,7 +57,10 @@ describe('forged and broken session tokens get 401, never 500', () => {
 
   it('RS256 signed by an attacker key', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await expect401(await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey), 'INVALID_TOKEN');
+    await expect401(
+      await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey),
+      'INVALID_TOKEN',
+    );
   });
 
   it('HS256 signed with a public key as the secret (key confusion)', async () => {
@@ -91,7 +101,10 @@ describe('forged and broken session tokens get 401, never 500', () => {
   });
 
   it('expired, with a bad signature: INVALID_TOKEN', async () => {
-    await expect401(await hs(claims({ iat: now() - 600, exp: now() - 300 }), {}, new TextEncoder().encode('x'.repeat(40))), 'INVALID_TOKEN');
+    await expect401(
+      await hs(claims({ iat: now() - 600, exp: now() - 300 }), {}, new TextEncoder().encode('x'.repeat(40))),
+      'INVALID_TOKEN',
+    );
   });
 
   it('a five-part JWE', async () => {

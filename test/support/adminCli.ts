@@ -16,7 +16,17 @@ export const admin = (args: string[], env: Record<string, string> = {}): Promise
   new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['bin/athos-admin.js', ...args, '--table', testTableName, '--endpoint', dynamoEndpoint(), '--json', '--actor', 'test-operator'],
+      [
+        'bin/athos-admin.js',
+        ...args,
+        '--table',
+        testTableName,
+        '--endpoint',
+        dynamoEndpoint(),
+        '--json',
+        '--actor',
+        'test-operator',
+      ],
       { env: { ...process.env, ...env }, timeout: 120_000 },
       (error, stdout, stderr) => {
         let json: unknown;

@@ -8,7 +8,9 @@ import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';
  * checked against the OpenAPI document, like the HTTP tests.
  */
 export const loadTestHandlers = async () => {
-  const invoke = inProcessInvoker(await loadHandlers({ dynamoEndpoint: dynamoEndpoint(), tableName: testTableName, keys: testKeys }));
+  const invoke = inProcessInvoker(
+    await loadHandlers({ dynamoEndpoint: dynamoEndpoint(), tableName: testTableName, keys: testKeys }),
+  );
   return async (request: InProcessRequest) => {
     const { route, result } = await invoke(request);
     const body = JSON.parse(result.body) as unknown;

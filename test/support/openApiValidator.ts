@@ -8,7 +8,13 @@ import { loadOpenApiDocument } from '../../bin/local/openApiDocument.js';
  * response for that status. A status the document does not list for the operation fails too.
  */
 type Document = {
-  paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { responses: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }> }
+    >
+  >;
   components: { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
 };
 
@@ -40,6 +46,8 @@ const validatorFor = (path: string, method: string, status: number): ValidateFun
 export const assertMatchesOpenApi = (path: string, method: string, status: number, body: unknown): void => {
   const validate = validatorFor(path, method, status);
   if (!validate(body)) {
-    throw new Error(`${method} ${path} ${status} does not match the OpenAPI document: ${ajv.errorsText(validate.errors)}`);
+    throw new Error(
+      `${method} ${path} ${status} does not match the OpenAPI document: ${ajv.errorsText(validate.errors)}`,
+    );
   }
 };

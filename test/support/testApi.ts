@@ -103,9 +103,15 @@ export const startTestApi = async (options: { allowedOrigins?: readonly string[]
     redeem: (token: string, json: unknown, options: RequestOptions = {}) =>
       call('POST', '/roleplay/session', { ...options, json, headers: { ...bearer(token), ...options.headers } }),
     list: (apiKey: string, query: Record<string, string>, options: RequestOptions = {}) =>
-      call('GET', `/calls?${new URLSearchParams(query).toString()}`, { ...options, headers: { ...bearer(apiKey), ...options.headers } }),
+      call('GET', `/calls?${new URLSearchParams(query).toString()}`, {
+        ...options,
+        headers: { ...bearer(apiKey), ...options.headers },
+      }),
     get: (apiKey: string, callId: string, options: RequestOptions = {}) =>
-      call('GET', `/calls/${encodeURIComponent(callId)}`, { ...options, headers: { ...bearer(apiKey), ...options.headers } }),
+      call('GET', `/calls/${encodeURIComponent(callId)}`, {
+        ...options,
+        headers: { ...bearer(apiKey), ...options.headers },
+      }),
     baseUrl: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -7,6 +7,10 @@ export const signSessionToken = async (
   subject: { tenantId: string; externalUserId: string; externalAgencyId?: string },
   issuedAt: Date = new Date(),
 ) => {
-  const tokens = createSessionTokenSigner(parseKeySet('test', testKeys.sessionToken), { issuer: testIssuer, ttlSeconds: 300 }, { now: () => issuedAt });
+  const tokens = createSessionTokenSigner(
+    parseKeySet('test', testKeys.sessionToken),
+    { issuer: testIssuer, ttlSeconds: 300 },
+    { now: () => issuedAt },
+  );
   return tokens.sign(subject);
 };

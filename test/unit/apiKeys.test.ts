@@ -35,10 +35,14 @@ describe('API keys', () => {
     expect(accepted).toBe(0);
   });
 
-  it.each(['', 'ath_live_', 'ath_test_' + 'a'.repeat(65), 'ath_live_' + 'a'.repeat(64), 'ath_live_' + '!'.repeat(65), 'x'.repeat(10_000)])(
-    'refuses %p',
-    (candidate) => {
-      expect(parseApiKey(candidate)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'ath_live_',
+    'ath_test_' + 'a'.repeat(65),
+    'ath_live_' + 'a'.repeat(64),
+    'ath_live_' + '!'.repeat(65),
+    'x'.repeat(10_000),
+  ])('refuses %p', (candidate) => {
+    expect(parseApiKey(candidate)).toBeUndefined();
+  });
 });

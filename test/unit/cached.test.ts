@@ -20,11 +20,15 @@ describe('cached values', () => {
 
   it('try again after a failed first make', async () => {
     let attempts = 0;
-    const value = cached(1_000, async () => {
-      attempts++;
-      if (attempts === 1) throw new Error('unreachable');
-      return 'keys';
-    }, now);
+    const value = cached(
+      1_000,
+      async () => {
+        attempts++;
+        if (attempts === 1) throw new Error('unreachable');
+        return 'keys';
+      },
+      now,
+    );
 
     await expect(value()).rejects.toThrow('unreachable');
     await expect(value()).resolves.toBe('keys');
@@ -32,11 +36,15 @@ describe('cached values', () => {
 
   it('keep serving the old value when a refresh fails', async () => {
     let attempts = 0;
-    const value = cached(1_000, async () => {
-      attempts++;
-      if (attempts === 2) throw new Error('unreachable');
-      return `keys-${attempts}`;
-    }, now);
+    const value = cached(
+      1_000,
+      async () => {
+        attempts++;
+        if (attempts === 2) throw new Error('unreachable');
+        return `keys-${attempts}`;
+      },
+      now,
+    );
 
     expect(await value()).toBe('keys-1');
     time = 1_500;

@@ -15,7 +15,9 @@ describe('Lambda configuration', () => {
   });
 
   it('takes a DynamoDB Local endpoint and a token lifetime', () => {
-    expect(readConfig({ ...base, DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', SESSION_TOKEN_TTL_SECONDS: '120' })).toMatchObject({
+    expect(
+      readConfig({ ...base, DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', SESSION_TOKEN_TTL_SECONDS: '120' }),
+    ).toMatchObject({
       dynamoEndpoint: 'http://127.0.0.1:8000',
       sessionTokenTtlSeconds: 120,
     });

@@ -1,7 +1,10 @@
 import { parseKeySet } from '../../lambdas/tokens/keySet.js';
 import { createCursorCodec } from '../../lambdas/tokens/cursors.js';
 
-const keys = parseKeySet('test', JSON.stringify({ kid: 'k2', key: 'b'.repeat(40), previous: [{ kid: 'k1', key: 'a'.repeat(40) }] }));
+const keys = parseKeySet(
+  'test',
+  JSON.stringify({ kid: 'k2', key: 'b'.repeat(40), previous: [{ kid: 'k1', key: 'a'.repeat(40) }] }),
+);
 const codec = createCursorCodec(keys);
 const position = '2026-06-05T18:05:00.000Z#athos_call_GZ1DjOkZv_VEPoE-CJ8mp';
 
@@ -16,7 +19,9 @@ describe('list cursors', () => {
     for (const length of [10, 11, 12]) {
       const cursor = codec.encode('x'.repeat(length), 'tenant-a');
       for (const other of alphabet.replace(cursor.at(-1) ?? '', '')) {
-        expect(() => codec.decode(cursor.slice(0, -1) + other, 'tenant-a')).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+        expect(() => codec.decode(cursor.slice(0, -1) + other, 'tenant-a')).toThrow(
+          expect.objectContaining({ code: 'INVALID_REQUEST' }),
+        );
       }
     }
   });
@@ -26,7 +31,9 @@ describe('list cursors', () => {
   });
 
   it('open for the binding they were sealed with only', () => {
-    expect(() => codec.decode(codec.encode(position, 'tenant-a'), 'tenant-b')).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => codec.decode(codec.encode(position, 'tenant-a'), 'tenant-b')).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST' }),
+    );
   });
 
   it('still open after the key rotated, while the old key is listed', () => {
@@ -36,7 +43,9 @@ describe('list cursors', () => {
 
   it('do not open once the key is dropped', () => {
     const dropped = createCursorCodec(parseKeySet('new', JSON.stringify({ kid: 'k3', key: 'c'.repeat(40) })));
-    expect(() => dropped.decode(codec.encode(position, 'tenant-a'), 'tenant-a')).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => dropped.decode(codec.encode(position, 'tenant-a'), 'tenant-a')).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST' }),
+    );
   });
 
   it('refuse any changed character, including the spare bits of the last one', () => {

@@ -21,7 +21,10 @@ describe('IP allowlists', () => {
     expect(isIpAllowed(ip, cidrs)).toBe(allowed);
   });
 
-  it.each(['10.0.0.0/33', '10.0.0/8', '2001:db8::/129', 'example.com/8', '10.0.0.0', ''])('refuse the CIDR %p', (cidr) => {
-    expect(parseCidr(cidr)).toBeUndefined();
-  });
+  it.each(['10.0.0.0/33', '10.0.0/8', '2001:db8::/129', 'example.com/8', '10.0.0.0', ''])(
+    'refuse the CIDR %p',
+    (cidr) => {
+      expect(parseCidr(cidr)).toBeUndefined();
+    },
+  );
 });

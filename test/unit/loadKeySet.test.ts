@@ -15,7 +15,9 @@ beforeAll(async () => {
       response.writeHead(401).end();
       return;
     }
-    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ SecretString: JSON.stringify(keySet) }));
+    response
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ SecretString: JSON.stringify(keySet) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -37,7 +39,11 @@ describe('loading a key set', () => {
   });
 
   it('fails without naming the key when the extension refuses', async () => {
-    const loading = loadKeySet('cursor', { CURSOR_SECRET_ARN: arn, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port), AWS_SESSION_TOKEN: 'wrong' });
+    const loading = loadKeySet('cursor', {
+      CURSOR_SECRET_ARN: arn,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+      AWS_SESSION_TOKEN: 'wrong',
+    });
     await expect(loading).rejects.toThrow('the secrets extension answered 401');
   });
 
@@ -47,7 +53,9 @@ describe('loading a key set', () => {
   });
 
   it('names the missing setting', async () => {
-    await expect(loadKeySet('connectionTicket', {})).rejects.toThrow('Invalid configuration: set CONNECTION_TICKET_SECRET_ARN');
+    await expect(loadKeySet('connectionTicket', {})).rejects.toThrow(
+      'Invalid configuration: set CONNECTION_TICKET_SECRET_ARN',
+    );
   });
 
   it('names a malformed inline set without echoing it', async () => {

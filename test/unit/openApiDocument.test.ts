@@ -12,10 +12,18 @@ import { openApiDocument } from '../support/openApiValidator.js';
  */
 const vendoredContractPath = resolve('openapi/contract/athos-external-api.openapi.yaml');
 const sharedContractPath = resolve('../shared/contract/athos-external-api.openapi.yaml');
-type Operation = { operationId: string; parameters?: unknown; requestBody?: unknown; security?: unknown; responses: Record<string, unknown> };
+type Operation = {
+  operationId: string;
+  parameters?: unknown;
+  requestBody?: unknown;
+  security?: unknown;
+  responses: Record<string, unknown>;
+};
 type Doc = { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, unknown>> };
 // CI and developers have the contract Athos published beside the checkout; a lone clone has its copy.
-const contract = parse(readFileSync(existsSync(sharedContractPath) ? sharedContractPath : vendoredContractPath, 'utf8')) as Doc;
+const contract = parse(
+  readFileSync(existsSync(sharedContractPath) ? sharedContractPath : vendoredContractPath, 'utf8'),
+) as Doc;
 const ours = openApiDocument as unknown as Doc;
 
 const operationsOf = (doc: Doc) =>

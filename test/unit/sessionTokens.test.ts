@@ -17,7 +17,9 @@ const subject = { tenantId: 'tnt_0123456789abcdef', externalUserId: 'rep_1' };
 
 /** jose, an independent implementation, forges the tokens below. */
 const hs256 = (claims: Record<string, unknown>, header: Record<string, unknown> = {}, alg = 'HS256') =>
-  new SignJWT({ tid: subject.tenantId, uid: 'rep_1', ...claims }).setProtectedHeader({ alg, kid: 's1', ...header }).sign(new TextEncoder().encode(secret));
+  new SignJWT({ tid: subject.tenantId, uid: 'rep_1', ...claims })
+    .setProtectedHeader({ alg, kid: 's1', ...header })
+    .sign(new TextEncoder().encode(secret));
 const baseClaims = () => ({
   jti: 'abcdefghijklmnopqrstuvwx',
   iss: 'athos-external-api',
@@ -42,7 +44,13 @@ const codeOf = (run: () => unknown) => {
 describe('session tokens', () => {
   it('verify what they signed', () => {
     const { token, jti, expiresAt } = signer.sign({ ...subject, externalAgencyId: 'agency_1' });
-    expect(verifier.verify(token)).toEqual({ jti, tenantId: subject.tenantId, externalUserId: 'rep_1', externalAgencyId: 'agency_1', expiresAt });
+    expect(verifier.verify(token)).toEqual({
+      jti,
+      tenantId: subject.tenantId,
+      externalUserId: 'rep_1',
+      externalAgencyId: 'agency_1',
+      expiresAt,
+    });
   });
 
   it('are standard HS256 JWTs that jose verifies', async () => {
@@ -54,11 +62,19 @@ describe('session tokens', () => {
       audience: sessionTokenAudience,
       currentDate: now,
     });
-    expect(payload).toMatchObject({ tid: subject.tenantId, uid: 'rep_1', iat: baseClaims().iat, exp: baseClaims().exp });
+    expect(payload).toMatchObject({
+      tid: subject.tenantId,
+      uid: 'rep_1',
+      iat: baseClaims().iat,
+      exp: baseClaims().exp,
+    });
   });
 
   it('accept a well-formed token jose signed', async () => {
-    expect(verifier.verify(await hs256(baseClaims()))).toMatchObject({ tenantId: subject.tenantId, externalUserId: 'rep_1' });
+    expect(verifier.verify(await hs256(baseClaims()))).toMatchObject({
+      tenantId: subject.tenantId,
+      externalUserId: 'rep_1',
+    });
   });
 
   it('are TOKEN_EXPIRED past exp, with a valid signature', () => {
@@ -72,7 +88,11 @@ describe('session tokens', () => {
   });
 
   it('are INVALID_TOKEN when expired and signed with another key', () => {
-    const other = createSessionTokenSigner(parseKeySet('other', JSON.stringify({ kid: 's1', key: 'another-key-0123456789-0123456789-abcdef' })), options, { now: () => now });
+    const other = createSessionTokenSigner(
+      parseKeySet('other', JSON.stringify({ kid: 's1', key: 'another-key-0123456789-0123456789-abcdef' })),
+      options,
+      { now: () => now },
+    );
     const { token } = other.sign(subject);
     expect(codeOf(() => verifierAt(new Date(now.getTime() + 3_600_000)).verify(token))).toBe('INVALID_TOKEN');
   });
@@ -89,22 +109,41 @@ describe('session tokens', () => {
     ['another audience', () => hs256({ ...baseClaims(), aud: 'athos-voice' })],
     ['an unknown kid', () => hs256(baseClaims(), { kid: 'nope' })],
     ['no kid', () => hs256(baseClaims(), { kid: undefined })],
-    ['a crit header', async () => forged({ alg: 'HS256', kid: 's1', crit: ['exp'], exp: 1 }, { ...baseClaims(), tid: subject.tenantId, uid: 'rep_1' })],
-    ['a header that is not an object', async () => forged(['HS256'] as unknown as Record<string, unknown>, { ...baseClaims(), tid: subject.tenantId, uid: 'rep_1' })],
-    ['a payload that is not an object', async () => forged({ alg: 'HS256', kid: 's1' }, [1, 2] as unknown as Record<string, unknown>)],
+    [
+      'a crit header',
+      async () =>
+        forged(
+          { alg: 'HS256', kid: 's1', crit: ['exp'], exp: 1 },
+          { ...baseClaims(), tid: subject.tenantId, uid: 'rep_1' },
+        ),
+    ],
+    [
+      'a header that is not an object',
+      async () =>
+        forged(['HS256'] as unknown as Record<string, unknown>, {
+          ...baseClaims(),
+          tid: subject.tenantId,
+          uid: 'rep_1',
+        }),
+    ],
+    [
+      'a payload that is not an object',
+      async () => forged({ alg: 'HS256', kid: 's1' }, [1, 2] as unknown as Record<string, unknown>),
+    ],
     ['an unencoded payload (b64: false)', () => hs256(baseClaims(), { b64: true })],
     ['a typ other than JWT', () => hs256(baseClaims(), { typ: 'at+jwt' })],
     ['a tenant claim of the wrong shape', () => hs256({ ...baseClaims(), tid: 'tenant' })],
     ['a rep claim that is not text', () => hs256({ ...baseClaims(), uid: 7 })],
     ['an exp that is text', () => hs256({ ...baseClaims(), exp: String(baseClaims().exp) })],
-    ...(['exp', 'iat', 'jti', 'iss', 'aud'] as const).map(
-      (claim): [string, () => Promise<string>] => [
-        `no ${claim}`,
-        () => hs256(Object.fromEntries(Object.entries(baseClaims()).filter(([name]) => name !== claim))),
-      ],
-    ),
+    ...(['exp', 'iat', 'jti', 'iss', 'aud'] as const).map((claim): [string, () => Promise<string>] => [
+      `no ${claim}`,
+      () => hs256(Object.fromEntries(Object.entries(baseClaims()).filter(([name]) => name !== claim))),
+    ]),
     ['a token over 2 KB', async () => `${await hs256(baseClaims())}${'A'.repeat(2_048)}`],
-    ['a signature with spare bits changed', async () => (await hs256(baseClaims())).replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'))],
+    [
+      'a signature with spare bits changed',
+      async () => (await hs256(baseClaims())).replace(/.$/, (last) => (last === 'A' ? 'B' : 'A')),
+    ],
     ['four parts', async () => `${await hs256(baseClaims())}.AAAA`],
   ])('are INVALID_TOKEN with %s', async (_case, make) => {
     const token = await make();

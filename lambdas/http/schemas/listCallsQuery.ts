@@ -9,7 +9,9 @@ export const listCallsQuery = z.object({
   source: z.optional(z.enum(['roleplay'])),
   externalUserId: z.optional(text(externalIdMaxLength)),
   externalAgencyId: z.optional(text(externalIdMaxLength)),
-  limit: z.optional(z.string().check(z.regex(/^(100|[1-9][0-9]?)$/, { error: 'must be a whole number from 1 to 100' }))),
+  limit: z.optional(
+    z.string().check(z.regex(/^(100|[1-9][0-9]?)$/, { error: 'must be a whole number from 1 to 100' })),
+  ),
   cursor: z.optional(text(1_024)),
 });
 export type ListCallsQueryParameters = z.infer<typeof listCallsQuery>;

@@ -6,4 +6,3 @@ export const mintSessionRequest = z.object({
   externalAgencyId: z.optional(text(externalIdMaxLength)),
 });
 export type MintSessionRequest = z.infer<typeof mintSessionRequest>;
-

@@ -14,4 +14,3 @@ export const redeemSessionRequest = z.object({
   ),
 });
 export type RedeemSessionRequest = z.infer<typeof redeemSessionRequest>;
-

@@ -52,9 +52,15 @@ const toSlim = (item: Record<string, unknown>): SlimCallRecord => {
  */
 const planListQuery = (query: ListCallsQuery) => {
   const { index, partition } = query.externalUserId
-    ? { index: callIndexes.byUser as IndexDefinition, partition: listPartitions.user(query.tenantId, query.externalUserId) }
+    ? {
+        index: callIndexes.byUser as IndexDefinition,
+        partition: listPartitions.user(query.tenantId, query.externalUserId),
+      }
     : query.externalAgencyId
-      ? { index: callIndexes.byAgency as IndexDefinition, partition: listPartitions.agency(query.tenantId, query.externalAgencyId) }
+      ? {
+          index: callIndexes.byAgency as IndexDefinition,
+          partition: listPartitions.agency(query.tenantId, query.externalAgencyId),
+        }
       : { index: callIndexes.byTenant as IndexDefinition, partition: listPartitions.tenant(query.tenantId) };
 
   const names: Record<string, string> = { '#pk': index.partitionKey, '#sk': index.sortKey };

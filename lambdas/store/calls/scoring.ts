@@ -48,7 +48,12 @@ export const createCallScoring = (table: Table): CallScoring => {
               {
                 Put: {
                   TableName: table.name,
-                  Item: { ...callTranscriptKey(update.callId), callId: update.callId, tenantId: call.tenantId, transcript: update.transcript },
+                  Item: {
+                    ...callTranscriptKey(update.callId),
+                    callId: update.callId,
+                    tenantId: call.tenantId,
+                    transcript: update.transcript,
+                  },
                 },
               },
             ],
