@@ -154,15 +154,13 @@ describe('a redeem whose transaction is cancelled', () => {
   ])('for %s answers 503, and leaves the token redeemable', async (_case, reason) => {
     const { token } = await signSessionToken({ tenantId, externalUserId: 'rep_1' });
     const database = mockClient(DynamoDBDocumentClient);
-    database
-      .on(TransactWriteCommand)
-      .rejects(
-        new TransactionCanceledException({
-          message: 'Transaction cancelled',
-          $metadata: {},
-          CancellationReasons: [{ Code: reason }, { Code: 'None' }],
-        }),
-      );
+    database.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: reason }, { Code: 'None' }],
+      }),
+    );
     let failed;
     try {
       failed = await redeem(token);
