@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { progressBar } from './admin/progress.js';
 import { buildBundles } from './bench/bundles.js';
@@ -75,13 +74,7 @@ const main = async () => {
   const stopLoad: (() => void)[] = [];
   try {
     const tableName = 'athos-bench';
-    const admin = new DynamoDBClient({
-      endpoint: database.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await ensureTable(admin, tableName);
-    admin.destroy();
+    await ensureTable(database.endpoint, tableName);
     const table = { db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }), name: tableName };
     const settings = { dynamoEndpoint: database.endpoint, tableName, keys: freshLocalState().keys };
     process.env.LOG_LEVEL = 'silent';

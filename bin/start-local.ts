@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../lambdas/domain/ports.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
@@ -53,13 +52,7 @@ const main = async () => {
     ...(inMemory ? {} : { dataDirectory: dynamoDataDirectory(), port: localDynamoPort }),
   });
 
-  const client = new DynamoDBClient({
-    endpoint: database.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  if (await ensureTable(client, localTableName)) step(`Created table ${localTableName}`);
-  client.destroy();
+  if (await ensureTable(database.endpoint, localTableName)) step(`Created table ${localTableName}`);
 
   const table = {
     db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }),

@@ -72,13 +72,17 @@ const assertJava = () => {
   }
 };
 
-const waitUntilReady = async (endpoint: string, child: ChildProcess) => {
-  const client = new DynamoDBClient({
+/** A low-level client for DynamoDB Local, for table administration (the store has its own). */
+export const localDynamoClient = (endpoint: string, maxAttempts = 3): DynamoDBClient =>
+  new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
+    maxAttempts,
   });
+
+const waitUntilReady = async (endpoint: string, child: ChildProcess) => {
+  const client = localDynamoClient(endpoint, 1);
   const deadline = Date.now() + readyTimeoutMs;
   try {
     for (;;) {

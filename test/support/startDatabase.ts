@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../bin/local/dynamodbLocal.js';
 import { ensureTable } from '../../bin/local/ensureTable.js';
 import { testTableName } from './testSettings.js';
@@ -6,13 +5,7 @@ import { testTableName } from './testSettings.js';
 /** One in-memory DynamoDB Local for the whole run; test files keep apart by using their own tenants. */
 export default async function globalSetup(): Promise<void> {
   const database = await startDynamoDbLocal({ onProgress: (message) => process.stdout.write(`\n${message}\n`) });
-  const client = new DynamoDBClient({
-    endpoint: database.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(client, testTableName);
-  client.destroy();
+  await ensureTable(database.endpoint, testTableName);
   // Workers start after this and inherit the environment.
   process.env.ATHOS_TEST_DYNAMODB_ENDPOINT = database.endpoint;
   (globalThis as { athosTestDatabase?: typeof database }).athosTestDatabase = database;
