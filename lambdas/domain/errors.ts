@@ -33,5 +33,3 @@ export class AthosError extends Error {
     super(message, options);
   }
 }
-
-export const isAthosError = (error: unknown): error is AthosError => error instanceof AthosError;

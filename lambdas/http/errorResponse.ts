@@ -45,5 +45,3 @@ export const errorResponse = (
   headers: error.code === 'SERVICE_UNAVAILABLE' ? { 'Retry-After': String(retryAfterSeconds) } : {},
   body: JSON.stringify({ error: { code: error.code, message: error.message, requestId } }),
 });
-
-export const statusOf = (code: ErrorCode): number => statusByCode[code];
