@@ -30,27 +30,22 @@ export const corsHeadersFor = (
 };
 
 /**
- * What API Gateway's own error responses can put in
- * `Access-Control-Allow-Origin`: a mapping cannot look an origin up in a list. So: `*` when any
- * origin is allowed, the origin when one is, and the caller's own origin when several are (the
- * Lambda's answer still grants only listed origins, so a page elsewhere reads no data).
+ * The `Access-Control-Allow-Origin` API Gateway itself (preflight, its own error responses) can
+ * send without reading the request: `*` when any origin is allowed, the origin when exactly one
+ * is. Undefined when several are: a gateway mapping cannot look an origin up in a list, so it
+ * takes the caller's (the Lambda's answer still grants only listed origins).
  */
-export type GatewayAllowOrigin =
-  { readonly kind: 'any' } | { readonly kind: 'fixed'; readonly origin: string } | { readonly kind: 'reflect' };
-
-export const gatewayAllowOrigin = (allowedOrigins: readonly string[]): GatewayAllowOrigin => {
-  if (allowedOrigins.includes('*')) return { kind: 'any' };
-  const [only, ...others] = allowedOrigins;
-  return only !== undefined && others.length === 0 ? { kind: 'fixed', origin: only } : { kind: 'reflect' };
+export const fixedAllowOrigin = (allowedOrigins: readonly string[]): string | undefined => {
+  if (allowedOrigins.includes('*')) return '*';
+  return allowedOrigins.length === 1 ? allowedOrigins[0] : undefined;
 };
 
-/** The gateway's CORS headers for a request, as the deployed gateway computes them. */
+/** The CORS headers of the gateway's own error responses, as the deployed gateway sends them. */
 export const gatewayCorsHeadersFor = (
   allowedOrigins: readonly string[],
   origin: string | undefined,
 ): Record<string, string> => {
-  const policy = gatewayAllowOrigin(allowedOrigins);
-  const allowOrigin = policy.kind === 'any' ? '*' : policy.kind === 'fixed' ? policy.origin : origin;
+  const allowOrigin = fixedAllowOrigin(allowedOrigins) ?? origin;
   if (allowOrigin === undefined) return {};
   return {
     'Access-Control-Allow-Origin': allowOrigin,

@@ -18,7 +18,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { corsPolicy, gatewayAllowOrigin } from '../../lambdas/http/cors.js';
+import { corsPolicy, fixedAllowOrigin } from '../../lambdas/http/cors.js';
 import {
   gatewayErrorBody,
   gatewayErrorHeaders,
@@ -158,17 +158,11 @@ export class ExternalApi extends Construct {
 
   private addGatewayError(type: GatewayErrorType, allowedOrigins: readonly string[]) {
     const error = gatewayErrors[type];
-    const allowOrigin = gatewayAllowOrigin(allowedOrigins);
-    const quoted = (value: string) => `'${value}'`;
+    const fixedOrigin = fixedAllowOrigin(allowedOrigins);
     const headers: Record<string, string> = {
       // A gateway response cannot join a literal to a variable: this is the bare gateway request id.
       'X-Athos-Request-Id': 'context.requestId',
-      'Access-Control-Allow-Origin':
-        allowOrigin.kind === 'any'
-          ? quoted('*')
-          : allowOrigin.kind === 'fixed'
-            ? quoted(allowOrigin.origin)
-            : 'method.request.header.Origin',
+      'Access-Control-Allow-Origin': fixedOrigin === undefined ? 'method.request.header.Origin' : quoted(fixedOrigin),
       'Access-Control-Expose-Headers': quoted(corsPolicy.exposeHeaders.join(', ')),
     };
     for (const [name, value] of Object.entries(gatewayErrorHeaders(error))) headers[name] = quoted(value);
@@ -181,15 +175,16 @@ export class ExternalApi extends Construct {
   }
 }
 
+/** A literal in an API Gateway mapping expression. */
+const quoted = (value: string) => `'${value}'`;
+
 /**
  * OPTIONS answered by the gateway itself (no Lambda), granting what the redeem handler grants. For
  * a list of origins the mapping template grants the caller's origin only when it is listed.
  */
 const addPreflight = (resource: IResource, allowedOrigins: readonly string[]) => {
   const header = (name: string) => `method.response.header.${name}`;
-  const quoted = (value: string) => `'${value}'`;
-  const allowOrigin = gatewayAllowOrigin(allowedOrigins);
-  const staticOrigin = allowOrigin.kind === 'any' ? '*' : allowOrigin.kind === 'fixed' ? allowOrigin.origin : undefined;
+  const staticOrigin = fixedAllowOrigin(allowedOrigins);
   const listCheck = allowedOrigins.map((origin) => `$origin == "${origin}"`).join(' || ');
   const responseParameters: Record<string, string> = {
     [header('Access-Control-Allow-Methods')]: quoted(corsPolicy.allowMethods.join(', ')),

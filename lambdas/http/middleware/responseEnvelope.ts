@@ -22,7 +22,7 @@ export const responseEnvelope = (operationId: string): HttpMiddleware => {
   return {
     before: (request) => {
       startedAt.set(request, performance.now());
-      // Matches the gateway's own responses (`req_$context.requestId`), so both name one request.
+      // The gateway's request id, which its access log and its own answers carry bare.
       const gatewayId = request.event.requestContext?.requestId;
       request.context.requestId = `req_${gatewayId || randomUUID()}`;
     },
