@@ -16,7 +16,6 @@ import { loadKeySet } from '../tokens/loadKeySet.js';
 
 const calls = createCallLister(table);
 const cursors = cached(keySetMaxAgeMs, async () => createCursorCodec(await loadKeySet('cursor')));
-const defaultPageSize = 50;
 
 export const handler = createHandler(routes.listCalls, config.allowedOrigins, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
@@ -27,7 +26,7 @@ export const handler = createHandler(routes.listCalls, config.allowedOrigins, {
       {
         ...input,
         tenantId: principal.tenant.tenantId,
-        limit: input.limit === undefined ? defaultPageSize : Number(input.limit),
+        limit: Number(input.limit),
       },
     );
     return { data: page.calls.map(toSlimCall), nextCursor };

@@ -40,15 +40,9 @@ export const listCalls = async (
     ...(request.externalUserId === undefined ? {} : { externalUserId: request.externalUserId }),
     ...(request.externalAgencyId === undefined ? {} : { externalAgencyId: request.externalAgencyId }),
   };
-  // Page size is left out on purpose: a client may change it between pages.
-  const binding = JSON.stringify([
-    filters.tenantId,
-    from,
-    to ?? null,
-    request.source ?? null,
-    request.externalUserId ?? null,
-    request.externalAgencyId ?? null,
-  ]);
+  // The cursor opens only for these filters (built in a fixed order, absent ones left out). Page
+  // size is not among them on purpose: a client may change it between pages.
+  const binding = JSON.stringify(filters);
   const after = request.cursor === undefined ? undefined : cursors.decode(request.cursor, binding);
 
   const page = await calls.listScoredCalls({

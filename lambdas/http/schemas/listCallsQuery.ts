@@ -9,8 +9,10 @@ export const listCallsQuery = z.object({
   source: z.optional(z.enum(['roleplay'])),
   externalUserId: z.optional(text(externalIdMaxLength)),
   externalAgencyId: z.optional(text(externalIdMaxLength)),
-  limit: z.optional(
+  // The contract's page size: 1 to 100, 50 when not given.
+  limit: z._default(
     z.string().check(z.regex(/^(100|[1-9][0-9]?)$/, { error: 'must be a whole number from 1 to 100' })),
+    '50',
   ),
   cursor: z.optional(text(1_024)),
 });
