@@ -13,9 +13,9 @@ export interface MintSessionPorts {
 
 /**
  * A single-use session token for one of the tenant's reps.
- * 1. Count the session against the tenant's month (UTC), atomically; refuse past the quota. Note
- *    the key's use alongside (at most every 15 minutes).
- * 2. Sign the token: HS256, ~5 minutes, naming the tenant and the rep.
+ * 1. Count the session against the tenant's month (UTC), atomically; refuse past the quota.
+ * 2. Note the key's use (at most every 15 minutes per instance).
+ * 3. Sign the token: HS256, ~5 minutes, naming the tenant and the rep.
  * Nothing about the token is stored until it is redeemed.
  */
 export const mintSession = async (
@@ -24,11 +24,10 @@ export const mintSession = async (
 ) => {
   const { tenant } = request.caller;
   const month = clock.now().toISOString().slice(0, 7);
-  const [counted] = await Promise.all([
-    quota.countSession(tenant.tenantId, month, tenant.monthlySessionQuota),
-    keyUsage.touch(request.caller.keyHash),
-  ]);
+  const counted = await quota.countSession(tenant.tenantId, month, tenant.monthlySessionQuota);
   if (!counted) throw new AthosError('TENANT_QUOTA_EXCEEDED', 'Monthly session quota exceeded');
+  // Only a mint that succeeds uses the key; a refused one leaves no trace.
+  await keyUsage.touch(request.caller.keyHash);
 
   const { token, expiresAt } = await tokens.sign({
     tenantId: tenant.tenantId,

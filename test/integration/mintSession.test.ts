@@ -1,4 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { systemClock } from '../../lambdas/domain/ports.js';
+import { issueApiKey } from '../../lambdas/operations/tenantAdministration.js';
+import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 import { startTestApi, type TestApi } from '../support/testApi.js';
 
@@ -156,6 +159,20 @@ describe('POST /session', () => {
       expect((await api.mint(apiKey, rep)).status).toBe(200);
 
       expectError(await api.mint(apiKey, rep), 403, 'TENANT_QUOTA_EXCEEDED');
+    });
+
+    it('writes nothing for a mint refused past the quota, not even the key use', async () => {
+      const { tenant, apiKey } = await createTestTenant(table, { monthlySessionQuota: 1 });
+      expect((await api.mint(apiKey, rep)).status).toBe(200);
+      const { apiKey: secondKey } = await issueApiKey(
+        { tenants: createTenantStore(table), clock: systemClock, actor: 'test' },
+        { tenantId: tenant.tenantId },
+      );
+      const before = await itemsOfTenant(table, tenant.tenantId);
+
+      expectError(await api.mint(secondKey, rep), 403, 'TENANT_QUOTA_EXCEEDED');
+
+      expect(await itemsOfTenant(table, tenant.tenantId)).toEqual(before);
     });
 
     it('never lets parallel mints overrun the quota', async () => {
