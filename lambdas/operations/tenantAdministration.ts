@@ -97,7 +97,6 @@ export const updateTenant = async (
     ...(input.clearAllowlist ? { allowedCidrs: [] } : {}),
   };
   if (Object.keys(changes).length === 0) throw invalid('nothing to change: give a quota, CIDRs or clear the allowlist');
-  await existingTenant(ports.tenants, input.tenantId);
   return applyTenantChanges(ports, input.tenantId, changes, 'tenant.update');
 };
 
@@ -105,7 +104,6 @@ export const setTenantStatus = async (
   ports: AdministrationPorts,
   input: { tenantId: string; status: TenantRecord['status'] },
 ): Promise<TenantRecord> => {
-  await existingTenant(ports.tenants, input.tenantId);
   return applyTenantChanges(
     ports,
     input.tenantId,
@@ -114,6 +112,7 @@ export const setTenantStatus = async (
   );
 };
 
+/** The change and its audit record, on condition that the tenant exists; then the tenant as it now is. */
 const applyTenantChanges = async (
   ports: AdministrationPorts,
   tenantId: string,

@@ -239,6 +239,11 @@ describe('athos-admin', () => {
       [['tenant', 'show', '--tenant', 'tnt_0000000000000000'], 'no tenant has the id tnt_0000000000000000'],
       [['key', 'create', '--tenant', 'tnt_0000000000000000'], 'no tenant has the id tnt_0000000000000000'],
       [
+        ['tenant', 'update', '--tenant', 'tnt_0000000000000000', '--quota', '5'],
+        'no tenant has the id tnt_0000000000000000',
+      ],
+      [['tenant', 'deactivate', '--tenant', 'tnt_0000000000000000'], 'no tenant has the id tnt_0000000000000000'],
+      [
         ['key', 'revoke', '--key', 'key_0000000000000000_0000000000'],
         'no API key has the id key_0000000000000000_0000000000',
       ],
@@ -252,6 +257,14 @@ describe('athos-admin', () => {
       [['tenant', 'explode'], "unknown command 'tenant explode' (see --help)"],
     ])('refuses %j with one line', async (args, message) => {
       failsWith(await admin(args), message);
+    });
+
+    it('writes no audit record for a change to a tenant that does not exist', async () => {
+      failsWith(
+        await admin(['tenant', 'activate', '--tenant', 'tnt_0000000000000001']),
+        'no tenant has the id tnt_0000000000000001',
+      );
+      expect(await itemsOfTenant(table, 'tnt_0000000000000001')).toEqual([]);
     });
 
     it('refuses a transcript file that does not match the schema, and leaves the call unscored', async () => {
