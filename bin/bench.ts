@@ -10,7 +10,7 @@ import { measureListCost, measureOperations } from './bench/dynamoCost.js';
 import { measureHandlerCpu } from './bench/handlerCpu.js';
 import { runLoad, startApiProcess, type LoadResult } from './bench/load.js';
 import { measureLoadTimes } from './bench/loadTime.js';
-import { requestsFor } from './bench/operations.js';
+import { requestsFor } from './local/apiRequests.js';
 import { loadHandlers } from './local/app.js';
 import { startDynamoDbLocal } from './local/dynamodbLocal.js';
 import { ensureTable } from './local/ensureTable.js';

@@ -7,7 +7,7 @@ import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import type { InProcessRequest } from '../local/invokeInProcess.js';
 import { sampleScoredCalls } from '../local/sampleCalls.js';
 import type { Cost, recordDynamoCommands } from './dynamoAccounting.js';
-import { requestsFor } from './operations.js';
+import { requestsFor } from '../local/apiRequests.js';
 
 type Invoke = (request: InProcessRequest) => Promise<{ result: APIGatewayProxyResult }>;
 type Meter = ReturnType<typeof recordDynamoCommands>;

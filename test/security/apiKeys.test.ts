@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { requestsFor } from '../../bin/local/apiRequests.js';
 import { generateApiKey } from '../../lambdas/domain/apiKeys.js';
 import { createTestTenant, testTable } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';
@@ -13,16 +14,7 @@ beforeAll(async () => {
   ({ apiKey } = await createTestTenant(table));
 });
 
-const mint = (key: string) =>
-  invoke({
-    method: 'POST',
-    path: '/session',
-    headers: [
-      ['Authorization', `Bearer ${key}`],
-      ['Content-Type', 'application/json'],
-    ],
-    body: '{"externalUserId":"rep_1"}',
-  });
+const mint = (key: string) => invoke(requestsFor(key).mint());
 
 describe('API keys', () => {
   describe('refused without a database read', () => {

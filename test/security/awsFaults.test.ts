@@ -1,6 +1,7 @@
 import { ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { requestsFor } from '../../bin/local/apiRequests.js';
 import { createTestTenant, testTable } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';
 import { signSessionToken } from '../support/tokens.js';
@@ -45,26 +46,8 @@ const faults: [string, () => Error][] = [
   ['a dropped connection', () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
 ];
 
-const mint = () =>
-  invoke({
-    method: 'POST',
-    path: '/session',
-    headers: [
-      ['Authorization', `Bearer ${apiKey}`],
-      ['Content-Type', 'application/json'],
-    ],
-    body: '{"externalUserId":"rep_1"}',
-  });
-const redeem = (token: string) =>
-  invoke({
-    method: 'POST',
-    path: '/roleplay/session',
-    headers: [
-      ['Authorization', `Bearer ${token}`],
-      ['Content-Type', 'application/json'],
-    ],
-    body: '{"drillKey":"ma-full-sale"}',
-  });
+const mint = () => invoke(requestsFor(apiKey).mint());
+const redeem = (token: string) => invoke(requestsFor(apiKey).redeem(token));
 
 /**
  * The handlers' log lines. The logger reads LOG_LEVEL once, when the handlers load (below), so it

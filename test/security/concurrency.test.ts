@@ -1,3 +1,4 @@
+import { requestsFor } from '../../bin/local/apiRequests.js';
 import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';
 
@@ -7,29 +8,16 @@ beforeAll(async () => {
   invoke = await loadTestHandlers();
 });
 
-const json = (credential: string, body: unknown) => ({
-  headers: [
-    ['Authorization', `Bearer ${credential}`],
-    ['Content-Type', 'application/json'],
-  ] as [string, string][],
-  body: JSON.stringify(body),
-});
 const repeats = 20;
 
 describe('under concurrency, repeated 20 times', () => {
   it('50 parallel redeems of one token: exactly one 200 and one call, the rest TOKEN_ALREADY_USED', async () => {
     for (let round = 0; round < repeats; round++) {
       const { tenant, apiKey } = await createTestTenant(table);
-      const minted = await invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) });
+      const minted = await invoke(requestsFor(apiKey).mint());
 
       const responses = await Promise.all(
-        Array.from({ length: 50 }, () =>
-          invoke({
-            method: 'POST',
-            path: '/roleplay/session',
-            ...json(minted.body.token, { drillKey: 'ma-full-sale' }),
-          }),
-        ),
+        Array.from({ length: 50 }, () => invoke(requestsFor(apiKey).redeem(minted.body.token))),
       );
 
       const codes = responses.map((response) => (response.status === 200 ? 'OK' : response.body.error.code));
@@ -45,14 +33,9 @@ describe('under concurrency, repeated 20 times', () => {
       const quota = 10 + round;
       const alreadyUsed = round % 5;
       const { tenant, apiKey } = await createTestTenant(table, { monthlySessionQuota: quota });
-      for (let i = 0; i < alreadyUsed; i++)
-        await invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) });
+      for (let i = 0; i < alreadyUsed; i++) await invoke(requestsFor(apiKey).mint());
 
-      const responses = await Promise.all(
-        Array.from({ length: 40 }, () =>
-          invoke({ method: 'POST', path: '/session', ...json(apiKey, { externalUserId: 'rep_1' }) }),
-        ),
-      );
+      const responses = await Promise.all(Array.from({ length: 40 }, () => invoke(requestsFor(apiKey).mint())));
 
       const left = quota - alreadyUsed;
       expect([round, responses.filter((response) => response.status === 200).length]).toEqual([round, left]);

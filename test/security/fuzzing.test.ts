@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { requestsFor } from '../../bin/local/apiRequests.js';
 import { createTestTenant, itemsOfTenant, seedScoredCalls, testTable } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';
 
@@ -18,15 +19,7 @@ beforeAll(async () => {
   } = await createTestTenant(table));
   await seedScoredCalls(table, [{ tenantId, externalUserId: 'rep_1', endedAt: new Date('2026-06-05T18:00:00Z') }]);
   // A token minted before the snapshot; the fuzzing must never use it up.
-  const minted = await invoke({
-    method: 'POST',
-    path: '/session',
-    headers: [
-      ['Authorization', `Bearer ${apiKey}`],
-      ['Content-Type', 'application/json'],
-    ],
-    body: '{"externalUserId":"rep_1"}',
-  });
+  const minted = await invoke(requestsFor(apiKey).mint());
   token = minted.body.token;
   before = await itemsOfTenant(table, tenantId);
 }, 60_000);
@@ -279,15 +272,7 @@ describe('fuzzed bad input never gets a 5xx, always a 4xx envelope, and changes 
   });
 
   it('left the token it never redeemed redeemable', async () => {
-    const redeemed = await invoke({
-      method: 'POST',
-      path: '/roleplay/session',
-      headers: [
-        ['Authorization', `Bearer ${token}`],
-        ['Content-Type', 'application/json'],
-      ],
-      body: '{"drillKey":"ma-full-sale"}',
-    });
+    const redeemed = await invoke(requestsFor(apiKey).redeem(token));
     expect(redeemed.status).toBe(200);
   });
 });

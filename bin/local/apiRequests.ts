@@ -1,6 +1,6 @@
-import type { InProcessRequest } from '../local/invokeInProcess.js';
+import type { InProcessRequest } from './invokeInProcess.js';
 
-/** The four operations as a client sends them, for the benchmark's in-process and load steps. */
+/** The four operations as a client sends them, for in-process calls from the tests and the benchmark. */
 export const requestsFor = (apiKey: string) => ({
   mint: (): InProcessRequest => ({
     method: 'POST',
