@@ -1,3 +1,4 @@
+import { serviceUnavailable } from '../store/faults.js';
 import { parseKeySet, type KeySet } from './keySet.js';
 
 export type KeyName = 'sessionToken' | 'connectionTicket' | 'cursor';
@@ -21,13 +22,19 @@ export const keySetSettings = (name: KeyName) => ({
  */
 const fetchSecret = async (secretArn: string, env: NodeJS.ProcessEnv): Promise<string> => {
   const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
-  const response = await fetch(
-    `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`,
-    {
+  let response: Response;
+  try {
+    response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`, {
       headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
-    },
-  );
-  if (!response.ok) throw new Error(`the secrets extension answered ${response.status} for ${secretArn}`);
+    });
+  } catch (error) {
+    // The extension not up yet, or gone: a retry may well succeed.
+    throw serviceUnavailable(error);
+  }
+  const failure = new Error(`the secrets extension answered ${response.status} for ${secretArn}`);
+  // 5xx and throttling pass; anything else (no such secret, no permission) is the stack's to fix.
+  if (response.status >= 500 || response.status === 429) throw serviceUnavailable(failure);
+  if (!response.ok) throw failure;
   const { SecretString } = (await response.json()) as { SecretString?: string };
   if (!SecretString) throw new Error(`secret ${secretArn} has no string value`);
   return SecretString;

@@ -11,6 +11,10 @@ beforeAll(async () => {
   // Stands in for the Parameters and Secrets Lambda Extension.
   server = createServer((request, response) => {
     seen.push({ url: request.url, token: request.headers['x-aws-parameters-secrets-token'] as string });
+    if (request.headers['x-aws-parameters-secrets-token'] === 'fail-503') {
+      response.writeHead(503).end();
+      return;
+    }
     if (request.headers['x-aws-parameters-secrets-token'] !== 'session-token') {
       response.writeHead(401).end();
       return;
@@ -45,6 +49,24 @@ describe('loading a key set', () => {
       AWS_SESSION_TOKEN: 'wrong',
     });
     await expect(loading).rejects.toThrow('the secrets extension answered 401');
+  });
+
+  it('is a retryable SERVICE_UNAVAILABLE when the extension cannot be reached', async () => {
+    const loading = loadKeySet('cursor', {
+      CURSOR_SECRET_ARN: arn,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '9',
+      AWS_SESSION_TOKEN: 'session-token',
+    });
+    await expect(loading).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('is a retryable SERVICE_UNAVAILABLE when the extension answers 5xx', async () => {
+    const loading = loadKeySet('cursor', {
+      CURSOR_SECRET_ARN: arn,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+      AWS_SESSION_TOKEN: 'fail-503',
+    });
+    await expect(loading).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
 
   it('prefers a key set given inline (local runs)', async () => {
