@@ -50,7 +50,8 @@ export const createGateway = (options: GatewayOptions): Server =>
     void serve(options, request, response, requestId)
       .catch(() => {
         // Whatever failed, the client gets an answer rather than a hung connection.
-        if (!response.headersSent) sendGatewayError(response, 'DEFAULT_5XX', requestId, {});
+        const corsHeaders = gatewayCorsHeadersFor(options.allowedOrigins, headerValue(request, 'origin'));
+        if (!response.headersSent) sendGatewayError(response, 'DEFAULT_5XX', requestId, corsHeaders);
         else response.end();
       })
       .finally(() =>
