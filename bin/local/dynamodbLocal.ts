@@ -22,7 +22,8 @@ export interface DynamoDbLocalOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-const readyTimeoutMs = 30_000;
+// Generous: on a busy two-core machine the JVM alone can take half a minute to listen.
+const readyTimeoutMs = 90_000;
 
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   assertJava();

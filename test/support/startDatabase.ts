@@ -2,8 +2,16 @@ import { startDynamoDbLocal } from '../../bin/local/dynamodbLocal.js';
 import { ensureTable } from '../../bin/local/ensureTable.js';
 import { testTableName } from './testSettings.js';
 
-/** One in-memory DynamoDB Local for the whole run; test files keep apart by using their own tenants. */
+/**
+ * One in-memory DynamoDB Local for the whole run; test files keep apart by using their own tenants.
+ * A developer may point ATHOS_TEST_DYNAMODB_ENDPOINT at one already running, to skip its start.
+ */
 export default async function globalSetup(): Promise<void> {
+  const given = process.env.ATHOS_TEST_DYNAMODB_ENDPOINT;
+  if (given) {
+    await ensureTable(given, testTableName);
+    return;
+  }
   const database = await startDynamoDbLocal({ onProgress: (message) => process.stdout.write(`\n${message}\n`) });
   await ensureTable(database.endpoint, testTableName);
   // Workers start after this and inherit the environment.
