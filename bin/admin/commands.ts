@@ -19,7 +19,7 @@ import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { sampleScore, sampleScoredCalls, sampleTranscript } from '../local/sampleCalls.js';
-import { parseDuration } from './durations.js';
+import { parseDuration } from '../../lambdas/domain/durations.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';
 

@@ -44,6 +44,8 @@ export interface CallRecord {
   readonly scoredAt?: string;
   readonly transcript?: Transcript;
   readonly score?: Score;
+  /** Absent on live calls; test-mode calls carry 'test', so their webhooks reach test endpoints only. */
+  readonly mode?: 'live' | 'test';
 }
 
 /** What a list row carries: no transcript, no score (the contract's `SlimCall`). */
@@ -98,7 +100,12 @@ export interface AuditRecord {
     | 'tenant.activate'
     | 'key.create'
     | 'key.revoke'
-    | 'key.rotate';
+    | 'key.rotate'
+    | 'webhook.add'
+    | 'webhook.disable'
+    | 'webhook.enable'
+    | 'webhook.rotate-secret'
+    | 'webhook.replay';
   readonly details: Record<string, unknown>;
 }
 

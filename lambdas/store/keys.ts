@@ -1,7 +1,15 @@
 /** Key builders: every item's address, with its entity prefix, is written here and nowhere else. */
 
 /** Partition key prefixes; IAM conditions (`dynamodb:LeadingKeys`) name them too. */
-export const entityPrefixes = { tenant: 'TENANT#', apiKey: 'APIKEY#', tokenUse: 'JTI#', call: 'CALL#' } as const;
+export const entityPrefixes = {
+  tenant: 'TENANT#',
+  apiKey: 'APIKEY#',
+  tokenUse: 'JTI#',
+  call: 'CALL#',
+  webhooks: 'WEBHOOKS#',
+  deliveries: 'DELIVERIES#',
+  outbox: 'OUTBOX#',
+} as const;
 
 export const tenantKey = (tenantId: string) => ({ pk: `${entityPrefixes.tenant}${tenantId}`, sk: 'TENANT' });
 
@@ -62,3 +70,24 @@ export const tenantApiKeyKey = (tenantId: string, keyId: string) => ({
   pk: `${entityPrefixes.tenant}${tenantId}`,
   sk: `KEY#${keyId}`,
 });
+
+/** A tenant's webhook endpoints share a partition: fan-out reads them all in one Query. */
+export const webhookEndpointKey = (tenantId: string, endpointId: string) => ({
+  pk: `${entityPrefixes.webhooks}${tenantId}`,
+  sk: `ENDPOINT#${endpointId}`,
+});
+
+/** Webhook changes are audited beside the endpoints, so the sender never writes tenant items. */
+export const webhookAuditKey = (tenantId: string, at: string, suffix: string) => ({
+  pk: `${entityPrefixes.webhooks}${tenantId}`,
+  sk: `AUDIT#${at}#${suffix}`,
+});
+
+/** An endpoint's delivery log: one partition, sorted by event time (delivery ids start with it). */
+export const webhookDeliveryKey = (endpointId: string, deliveryId: string) => ({
+  pk: `${entityPrefixes.deliveries}${endpointId}`,
+  sk: deliveryId,
+});
+
+/** Events to deliver, and requests to deliver again: the table's stream carries them to fan-out. */
+export const outboxKey = (id: string) => ({ pk: `${entityPrefixes.outbox}${id}`, sk: 'OUTBOX' });

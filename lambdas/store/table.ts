@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Where the repositories read and write: the shared client and the table's name. */
 export interface Table {
@@ -14,3 +14,6 @@ export const stripKeys = <T>(item: Record<string, unknown>, keyAttributes: reado
   }
   return record as T;
 };
+
+/** One item of a TransactWriteItems request. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -1,10 +1,21 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallScoring } from '../../domain/ports.js';
+import type { CallRecord } from '../../domain/records.js';
 import { serviceUnavailable } from '../faults.js';
 import { callKey, callTranscriptKey, listIndexKeys } from '../keys.js';
-import type { Table } from '../table.js';
+import type { Table, TransactItem } from '../table.js';
+import { webhookOutboxItem } from '../webhooks/outbox.js';
 import { createCallReader } from './reader.js';
+
+/**
+ * The webhooks a scoring write announces, as outbox items of its own transaction: the events exist
+ * exactly when the call is ended and scored, and a crash cannot separate them.
+ */
+const scoringEvents = (table: Table, scored: CallRecord & { endedAt: string; scoredAt: string }): TransactItem[] => [
+  webhookOutboxItem(table, scored, 'call.ended', scored.endedAt),
+  webhookOutboxItem(table, scored, 'call.scored', scored.scoredAt),
+];
 
 /**
  * Marks a redeemed call scored (which puts it on the list indexes) and writes its transcript beside
@@ -28,6 +39,7 @@ export const createCallScoring = (table: Table): CallScoring => {
         ...indexKeys,
       };
       const names = Object.keys(fields);
+      const scored = { ...call, ...update, status: 'scored' as const, updatedAt: update.scoredAt };
       try {
         await table.db.send(
           new TransactWriteCommand({
@@ -56,6 +68,7 @@ export const createCallScoring = (table: Table): CallScoring => {
                   },
                 },
               },
+              ...scoringEvents(table, scored),
             ],
           }),
         );

@@ -1,0 +1,52 @@
+import type { WebhookMetrics } from '../../domain/webhookPorts.js';
+
+/**
+ * Metrics as CloudWatch embedded metric format: one JSON line each, which CloudWatch Logs turns
+ * into metrics in `Athos/Webhooks`, with no API call and no client in the bundle.
+ */
+export const webhookMetricsNamespace = 'Athos/Webhooks';
+
+export const webhookMetricNames = {
+  delivered: 'Delivered',
+  deliveryLatency: 'EventToDeliveredLatency',
+  attemptFailed: 'AttemptsFailed',
+  deliveryFailed: 'DeliveriesFailed',
+  endpointDisabled: 'EndpointsDisabled',
+} as const;
+
+const emit = (values: Record<string, number>, units: Record<string, string>, fields: Record<string, string> = {}) => {
+  process.stdout.write(
+    `${JSON.stringify({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          {
+            Namespace: webhookMetricsNamespace,
+            Dimensions: [[]],
+            Metrics: Object.keys(values).map((name) => ({ Name: name, Unit: units[name] ?? 'Count' })),
+          },
+        ],
+      },
+      ...fields,
+      ...values,
+    })}\n`,
+  );
+};
+
+export const emfWebhookMetrics: WebhookMetrics = {
+  delivered(latencyMs) {
+    emit(
+      { [webhookMetricNames.delivered]: 1, [webhookMetricNames.deliveryLatency]: latencyMs },
+      { [webhookMetricNames.deliveryLatency]: 'Milliseconds' },
+    );
+  },
+  attemptFailed(errorClass) {
+    emit({ [webhookMetricNames.attemptFailed]: 1 }, {}, { errorClass });
+  },
+  deliveryFailed() {
+    emit({ [webhookMetricNames.deliveryFailed]: 1 }, {});
+  },
+  endpointDisabled(reason) {
+    emit({ [webhookMetricNames.endpointDisabled]: 1 }, {}, { reason });
+  },
+};
