@@ -22,7 +22,8 @@ export interface DynamoDbLocalOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-const readyTimeoutMs = 30_000;
+// The JVM starts in seconds, but on a 2-core machine shared with other test runs it has taken over 30.
+const readyTimeoutMs = 90_000;
 
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   assertJava();
