@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { ApiMode } from './domain/testMode.js';
 
 /**
  * The Lambda's settings, read from the environment once per cold start and checked by one schema,
@@ -24,6 +25,14 @@ const configSchema = z.object({
   CONNECTION_URL: z._default(urlOf('wss', 'https'), 'wss://voice.useathos.ai/v1/connect'),
   /** Comma-separated origins the redeem route answers CORS for; `*` for any. */
   ALLOWED_ORIGINS: z._default(z.string(), '*'),
+  /** The call-events queue and its dead-letter queue: the simulator sends, the consumer sets aside. */
+  CALL_EVENTS_QUEUE_URL: z.optional(urlOf('http', 'https')),
+  CALL_EVENTS_DEAD_LETTER_QUEUE_URL: z.optional(urlOf('http', 'https')),
+  /** The local SQS-compatible endpoint; unset in AWS. */
+  SQS_ENDPOINT: z.optional(urlOf('http', 'https')),
+  SIMULATED_CALL_SECONDS: z._default(z.string().check(z.regex(/^\d{1,3}$/)), '60'),
+  /** Which calls the simulator plays: `test` in AWS, `live,test` under `npm start`. */
+  SIMULATED_MODES: z._default(z.string().check(z.regex(/^(live|test)(,(live|test))*$/)), 'test'),
 });
 
 export interface Config {
@@ -34,6 +43,11 @@ export interface Config {
   readonly sessionTokenTtlSeconds: number;
   readonly connectionUrl: string;
   readonly allowedOrigins: readonly string[];
+  readonly callEventsQueueUrl?: string;
+  readonly callEventsDeadLetterQueueUrl?: string;
+  readonly sqsEndpoint?: string;
+  readonly simulatedCallSeconds: number;
+  readonly simulatedModes: readonly ApiMode[];
 }
 
 export const readConfig = (env: NodeJS.ProcessEnv): Config => {
@@ -53,5 +67,18 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
     allowedOrigins: value.ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    ...(value.CALL_EVENTS_QUEUE_URL ? { callEventsQueueUrl: value.CALL_EVENTS_QUEUE_URL } : {}),
+    ...(value.CALL_EVENTS_DEAD_LETTER_QUEUE_URL
+      ? { callEventsDeadLetterQueueUrl: value.CALL_EVENTS_DEAD_LETTER_QUEUE_URL }
+      : {}),
+    ...(value.SQS_ENDPOINT ? { sqsEndpoint: value.SQS_ENDPOINT } : {}),
+    simulatedCallSeconds: Number(value.SIMULATED_CALL_SECONDS),
+    simulatedModes: value.SIMULATED_MODES.split(',') as ApiMode[],
   };
+};
+
+/** A setting one function needs though others do without: missing, it fails the cold start by name. */
+export const requireSetting = (value: string | undefined, name: string): string => {
+  if (value === undefined) throw new Error(`Invalid configuration: check ${name}`);
+  return value;
 };

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
-import { routeList } from '../../lambdas/http/routes.js';
+import { routeList, type Route } from '../../lambdas/http/routes.js';
 import { keySetSettings, type KeyName } from '../../lambdas/tokens/loadKeySet.js';
 import { createGateway, type GatewayOptions, type LoadedRoute, type ProxyHandler } from './gateway.js';
 
@@ -15,6 +15,10 @@ export interface LocalApiSettings {
   readonly keys: Record<KeyName, string>;
   readonly allowedOrigins?: readonly string[];
   readonly connectionUrl?: string;
+  /** More of the handlers' environment (the call-events queues: `local/callEvents.ts`). */
+  readonly environment?: Record<string, string>;
+  /** Wraps a route's handler, e.g. so the simulator hears of each redeem. */
+  readonly wrapHandler?: (route: Route, handler: ProxyHandler) => ProxyHandler;
 }
 
 /**
@@ -28,6 +32,7 @@ export const handlerEnvironment = (settings: LocalApiSettings): Record<string, s
     AWS_REGION: 'us-east-1',
     ALLOWED_ORIGINS: (settings.allowedOrigins ?? ['*']).join(','),
     ...(settings.connectionUrl ? { CONNECTION_URL: settings.connectionUrl } : {}),
+    ...settings.environment,
   };
   for (const [name, keySet] of Object.entries(settings.keys)) env[keySetSettings(name as KeyName).inline] = keySet;
   return env;
@@ -39,7 +44,7 @@ export const loadHandlers = async (settings: LocalApiSettings): Promise<LoadedRo
   return Promise.all(
     routeList.map(async (route) => {
       const module = (await import(resolve(route.entry))) as { handler: ProxyHandler };
-      return { route, handler: module.handler };
+      return { route, handler: settings.wrapHandler?.(route, module.handler) ?? module.handler };
     }),
   );
 };

@@ -22,7 +22,7 @@ export interface DynamoDbLocalOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-// Generous: on a busy two-core machine the JVM alone can take half a minute to listen.
+// The JVM starts in seconds, but on a 2-core machine shared with other test runs it has taken over 30.
 const readyTimeoutMs = 90_000;
 
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {

@@ -1,4 +1,6 @@
-import type { ApiKeyRecord, CallRecord, Score, SlimCallRecord, TenantRecord, Transcript } from './records.js';
+import type { CallEvent } from './callEvents.js';
+import type { CallProgress, CallStep } from './callLifecycle.js';
+import type { ApiKeyRecord, CallRecord, SlimCallRecord, TenantRecord } from './records.js';
 
 /** What the operations need from the outside world. DynamoDB implements them in `store/`. */
 
@@ -44,16 +46,6 @@ export interface CallPage {
   readonly next?: string;
 }
 
-export interface ScoredCallUpdate {
-  readonly callId: string;
-  readonly startedAt: string;
-  readonly endedAt: string;
-  readonly durationSec: number;
-  readonly scoredAt: string;
-  readonly transcript: Transcript;
-  readonly score: Score;
-}
-
 export interface CallRedemptions {
   /**
    * Records the token as used and creates the call, both or neither.
@@ -70,10 +62,33 @@ export interface CallLister {
   listScoredCalls(query: ListCallsQuery): Promise<CallPage>;
 }
 
-export interface CallScoring {
-  /** @returns 'not-redeemed' when the call does not exist or was already scored (nothing is written then) */
-  recordScored(update: ScoredCallUpdate): Promise<'scored' | 'not-redeemed'>;
+export interface CallLifecycle {
+  /** The call's state, read consistently; undefined when no call has this id. */
+  findProgress(callId: string): Promise<CallProgress | undefined>;
+  /**
+   * Applies one step of the event to the call, on condition that the call is still as `seen` and
+   * the event not yet applied.
+   * @returns 'applied', or the call as it now is (undefined if gone) when it changed in between;
+   *   nothing is written then
+   */
+  applyStep(
+    seen: CallProgress,
+    step: Exclude<CallStep, { kind: 'none' }>,
+    event: CallEvent,
+    at: string,
+  ): Promise<'applied' | { readonly changed: CallProgress | undefined }>;
+}
+
+/** Where events that cannot be recorded are set aside, with the reason, for an operator. */
+export interface EventSetAside {
+  setAside(message: { readonly messageId: string; readonly body: string }, reason: string): Promise<void>;
 }
 
 /** All of the above, for tools; each operation takes only the part it uses. */
-export type CallStore = CallRedemptions & CallReader & CallLister & CallScoring;
+export type CallStore = CallRedemptions & CallReader & CallLister & CallLifecycle;
+
+/** A queue the pipeline's events travel on: SQS in AWS, the local queue under `npm start`. */
+export interface EventQueue {
+  /** Sends each body, each after its own delay (SQS allows up to 900 s). */
+  send(messages: readonly { readonly body: string; readonly delaySeconds?: number }[]): Promise<void>;
+}

@@ -23,7 +23,12 @@ export const scoreSchema = z.looseObject({
 });
 export type Score = z.infer<typeof scoreSchema>;
 
-export const callStatuses = ['redeemed', 'scored'] as const;
+/**
+ * `redeemed` → `ended` → `scored`, as the pipeline's events arrive; a score that arrives before the
+ * call's end is held (`awaitingEnd`) until the end is known. Only `scored` calls are ever shown.
+ */
+export const callStatuses = ['redeemed', 'ended', 'awaitingEnd', 'scored'] as const;
+export type CallStatus = (typeof callStatuses)[number];
 
 export interface CallRecord {
   readonly callId: string;
@@ -35,12 +40,15 @@ export interface CallRecord {
   readonly drillKey: string;
   readonly difficulty: (typeof difficulties)[number];
   readonly personaName: string;
-  readonly status: (typeof callStatuses)[number];
+  readonly status: CallStatus;
+  /** Present on test-mode calls only (their tenant is a test twin); live call items are unchanged. */
+  readonly mode?: 'test';
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly durationSec?: number;
+  readonly endReason?: string;
   readonly scoredAt?: string;
   readonly transcript?: Transcript;
   readonly score?: Score;
@@ -70,6 +78,8 @@ export interface TenantRecord {
   readonly allowedCidrs: readonly string[];
   /** Sessions a tenant may mint per calendar month (UTC); null is no cap. */
   readonly monthlySessionQuota: number | null;
+  /** The same for its test-mode keys; absent is the default (see `testMode.ts`). */
+  readonly testMonthlySessionQuota?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -78,6 +88,8 @@ export interface ApiKeyRecord {
   readonly keyId: string;
   readonly tenantId: string;
   readonly keyHash: string;
+  /** Present on test-mode keys only (`ath_test_…`). */
+  readonly mode?: 'test';
   readonly displayPrefix: string;
   readonly label: string | null;
   readonly status: 'active' | 'revoked';

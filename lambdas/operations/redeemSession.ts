@@ -3,6 +3,7 @@ import { AthosError } from '../domain/errors.js';
 import { newCallId, newSessionId } from '../domain/ids.js';
 import type { CallRedemptions, Clock } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
+import { isTestTwin } from '../domain/testMode.js';
 import type { ConnectionTickets } from '../tokens/connectionTickets.js';
 import type { SessionClaims } from '../tokens/sessionTokenFormat.js';
 
@@ -47,6 +48,8 @@ export const redeemSession = async (
     difficulty: request.difficulty,
     personaName: persona.name,
     status: 'redeemed',
+    // Marks the item for the simulator's stream filter; a live call's item is as it always was.
+    ...(isTestTwin(session.tenantId) ? { mode: 'test' as const } : {}),
     createdAt: now,
     updatedAt: now,
   };

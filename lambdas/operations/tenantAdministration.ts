@@ -4,6 +4,7 @@ import { newApiKeyId, newTenantId, tenantIdOfApiKeyId } from '../domain/ids.js';
 import { parseCidr } from '../domain/ipAllowlist.js';
 import type { Clock } from '../domain/ports.js';
 import type { ApiKeyRecord, AuditRecord, TenantRecord } from '../domain/records.js';
+import type { ApiMode } from '../domain/testMode.js';
 import type { TenantChanges, TenantStore } from '../store/tenantStore.js';
 
 /**
@@ -126,28 +127,34 @@ const applyTenantChanges = async (
 };
 
 /**
- * A new API key for the tenant. The key is in the result this once; only its hash is stored.
+ * A new API key for the tenant. The key is in the result this once; only its hash is stored. A
+ * test-mode key (`ath_test_`) acts as the tenant's test twin (`domain/testMode.ts`).
  * @throws AthosError INVALID_REQUEST when the tenant does not exist
  */
 export const issueApiKey = async (
   ports: AdministrationPorts,
-  input: { tenantId: string; label?: string | null },
+  input: { tenantId: string; label?: string | null; mode?: ApiMode },
 ): Promise<{ apiKey: string; record: ApiKeyRecord }> => {
   await existingTenant(ports.tenants, input.tenantId);
-  const { apiKey, record } = newKey(ports, input.tenantId, input.label ?? null);
-  await ports.tenants.createApiKey(record, audit(ports, 'key.create', { keyId: record.keyId, label: record.label }));
+  const mode = input.mode ?? 'live';
+  const { apiKey, record } = newKey(ports, input.tenantId, input.label ?? null, mode);
+  await ports.tenants.createApiKey(
+    record,
+    audit(ports, 'key.create', { keyId: record.keyId, label: record.label, mode }),
+  );
   return { apiKey, record };
 };
 
-const newKey = (ports: AdministrationPorts, tenantId: string, label: string | null) => {
+const newKey = (ports: AdministrationPorts, tenantId: string, label: string | null, mode: ApiMode) => {
   if (label !== null && label.length > 100) throw invalid('label must be at most 100 characters');
-  const apiKey = generateApiKey(tenantId);
+  const apiKey = generateApiKey(tenantId, mode);
   const parsed = parseApiKey(apiKey);
   if (!parsed) throw new Error('generated API key does not parse');
   const record: ApiKeyRecord = {
     keyId: newApiKeyId(tenantId),
     tenantId,
     keyHash: parsed.hash,
+    ...(mode === 'test' ? { mode } : {}),
     displayPrefix: parsed.displayPrefix,
     label,
     status: 'active',
@@ -177,7 +184,7 @@ export const rotateApiKey = async (
   const old = await existingKey(ports.tenants, input.keyId);
   if (old.status !== 'active' || old.expiresAt !== null)
     throw invalid(`API key ${old.keyId} is revoked or already rotated`);
-  const { apiKey, record } = newKey(ports, old.tenantId, old.label);
+  const { apiKey, record } = newKey(ports, old.tenantId, old.label, old.mode ?? 'live');
   const oldExpiresAt = new Date(ports.clock.now().getTime() + input.overlapMs).toISOString();
   const entry = audit(ports, 'key.rotate', {
     keyId: old.keyId,

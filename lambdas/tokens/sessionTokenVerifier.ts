@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { AthosError } from '../domain/errors.js';
-import { tenantIdPattern } from '../domain/ids.js';
 import type { Clock } from '../domain/ports.js';
+import { actingTenantIdPattern } from '../domain/testMode.js';
 import { verifyHs256 } from './hs256.js';
 import type { KeySet } from './keySet.js';
 import { sessionTokenAudience, type SessionClaims, type SessionTokenOptions } from './sessionTokenFormat.js';
@@ -18,7 +18,7 @@ const claimsSchema = z.object({
   iat: z.number(),
   exp: z.number(),
   nbf: z.optional(z.number()),
-  tid: z.string().check(z.regex(tenantIdPattern)),
+  tid: z.string().check(z.regex(actingTenantIdPattern)),
   uid: z.string().check(z.minLength(1), z.maxLength(256)),
   aid: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
 });
