@@ -126,10 +126,10 @@ ${keyLine}
   curl -s -X POST ${base}/roleplay/session -H "Authorization: Bearer $ATHOS_SESSION_TOKEN" ${json} -d '{"drillKey":"ma-full-sale","difficulty":"Advanced","filters":{"state":"CA"}}'
 
 ${
-    simulator
-      ? `   The simulator plays the call: it is scored, listed and readable about ${simulatedCallSeconds + 3} s after the redeem.`
-      : '   The simulator is off (--no-simulator): score the call with `npm run admin -- events send --file EVENT.json`.'
-  }
+  simulator
+    ? `   The simulator plays the call: it is scored, listed and readable about ${simulatedCallSeconds + 3} s after the redeem.`
+    : '   The simulator is off (--no-simulator): score the call with `npm run admin -- events send --file EVENT.json`.'
+}
 
 3. List scored calls, newest first:
   curl -s "${base}/calls?from=2020-01-01T00:00:00Z&limit=5" -H "Authorization: Bearer $ATHOS_API_KEY"

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import { outboundPolicies, type OutboundPolicy } from './domain/outboundAddresses.js';
 import type { ApiMode } from './domain/testMode.js';
+import { defaultRetrySchedule, parseRetrySchedule } from './domain/webhookRetries.js';
 
 /**
  * The Lambda's settings, read from the environment once per cold start and checked by one schema,
@@ -33,6 +35,14 @@ const configSchema = z.object({
   SIMULATED_CALL_SECONDS: z._default(z.string().check(z.regex(/^\d{1,3}$/)), '60'),
   /** Which calls the simulator plays: `test` in AWS, `live,test` under `npm start`. */
   SIMULATED_MODES: z._default(z.string().check(z.regex(/^(live|test)(,(live|test))*$/)), 'test'),
+  /** The webhook delivery queue: fan-out sends to it, the sender holds messages back on it. */
+  WEBHOOK_DELIVERY_QUEUE_URL: z.optional(urlOf('http', 'https')),
+  /** The KMS key that seals webhook signing secrets; locally `WEBHOOK_SEALING_KEYS` (a key set) instead. */
+  WEBHOOK_KMS_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  /** The waits after each failed webhook attempt, e.g. `5s,5m,30m,2h,5h,10h,10h` (Svix's, the default). */
+  WEBHOOK_RETRY_SCHEDULE: z.optional(z.string().check(z.refine((text) => parseRetrySchedule(text) !== undefined))),
+  /** `public` (AWS): https to public addresses only; `local` also allows http and loopback. */
+  WEBHOOK_OUTBOUND_POLICY: z._default(z.enum(outboundPolicies), 'public'),
 });
 
 export interface Config {
@@ -48,6 +58,10 @@ export interface Config {
   readonly sqsEndpoint?: string;
   readonly simulatedCallSeconds: number;
   readonly simulatedModes: readonly ApiMode[];
+  readonly webhookDeliveryQueueUrl?: string;
+  readonly webhookKmsKeyId?: string;
+  readonly webhookRetrySchedule: readonly number[];
+  readonly webhookOutboundPolicy: OutboundPolicy;
 }
 
 export const readConfig = (env: NodeJS.ProcessEnv): Config => {
@@ -74,6 +88,12 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
     ...(value.SQS_ENDPOINT ? { sqsEndpoint: value.SQS_ENDPOINT } : {}),
     simulatedCallSeconds: Number(value.SIMULATED_CALL_SECONDS),
     simulatedModes: value.SIMULATED_MODES.split(',') as ApiMode[],
+    ...(value.WEBHOOK_DELIVERY_QUEUE_URL ? { webhookDeliveryQueueUrl: value.WEBHOOK_DELIVERY_QUEUE_URL } : {}),
+    ...(value.WEBHOOK_KMS_KEY_ID ? { webhookKmsKeyId: value.WEBHOOK_KMS_KEY_ID } : {}),
+    webhookRetrySchedule: value.WEBHOOK_RETRY_SCHEDULE
+      ? (parseRetrySchedule(value.WEBHOOK_RETRY_SCHEDULE) as number[])
+      : defaultRetrySchedule,
+    webhookOutboundPolicy: value.WEBHOOK_OUTBOUND_POLICY,
   };
 };
 

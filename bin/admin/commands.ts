@@ -234,7 +234,13 @@ export const commands: Record<string, Command> = {
     options: ['tenant'],
     async run(context, values) {
       const keys = await listApiKeys(portsOf(context), { tenantId: required(values, 'tenant') });
-      return { data: { keys }, text: table(keys.map((key) => ({ ...key, mode: key.mode ?? 'live' })), keyColumns) };
+      return {
+        data: { keys },
+        text: table(
+          keys.map((key) => ({ ...key, mode: key.mode ?? 'live' })),
+          keyColumns,
+        ),
+      };
     },
   },
 
@@ -367,7 +373,9 @@ export const commands: Record<string, Command> = {
         const body = JSON.stringify(event);
         const parsed = parseCallEvent(body);
         if ('reason' in parsed) {
-          throw new UsageError(`${events.length > 1 ? `event ${i + 1} of ${path}` : path} is not a valid call event: ${parsed.reason}`);
+          throw new UsageError(
+            `${events.length > 1 ? `event ${i + 1} of ${path}` : path} is not a valid call event: ${parsed.reason}`,
+          );
         }
         return { body, event: parsed.event };
       });
@@ -391,7 +399,10 @@ export const commands: Record<string, Command> = {
         text:
           deadLetters.length === 0
             ? 'No dead letters: every event was recorded.'
-            : `${table(deadLetters.map((letter) => ({ ...letter })), deadLetterColumns)}\n\nFix the cause, then \`events redrive\` (all) or \`events redrive --message ID\`.`,
+            : `${table(
+                deadLetters.map((letter) => ({ ...letter })),
+                deadLetterColumns,
+              )}\n\nFix the cause, then \`events redrive\` (all) or \`events redrive --message ID\`.`,
       };
     },
   },

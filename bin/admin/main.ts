@@ -91,7 +91,10 @@ const connectQueue = (values: Record<string, unknown>) => () => {
     process.env.AWS_REGION ??
     process.env.AWS_DEFAULT_REGION;
   if (!region && !local) throw new UsageError('give --region, or set AWS_REGION, to use a deployed queue');
-  const sqs = createSqsClient({ region: region ?? 'us-east-1', endpoint: local ? new URL(queueUrl).origin : undefined });
+  const sqs = createSqsClient({
+    region: region ?? 'us-east-1',
+    endpoint: local ? new URL(queueUrl).origin : undefined,
+  });
   return { sqs, queueUrl, where: local ? `the local queue at ${queueUrl}` : queueUrl };
 };
 
@@ -189,7 +192,8 @@ const memo = <T>(make: () => T) => {
 const explain = (error: unknown, tableName: string, where: string): Error => {
   if (error instanceof UsageError) return error;
   if (isRetryableAwsError(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
-    const local = where.startsWith('DynamoDB Local') || where.startsWith('the local queue') ? ' Is `npm start` running?' : '';
+    const local =
+      where.startsWith('DynamoDB Local') || where.startsWith('the local queue') ? ' Is `npm start` running?' : '';
     return new Error(`cannot reach ${where}.${local}`);
   }
   if (error instanceof AthosError) return new Error(error.message);

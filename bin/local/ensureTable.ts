@@ -1,15 +1,29 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lambdas/store/createTableInput.js';
 import { localDynamoClient } from './dynamodbLocal.js';
 
 /**
- * Creates the table on DynamoDB Local from the shared definition, unless it is there.
+ * Creates the table on DynamoDB Local from the shared definition, unless it is there; a table made
+ * before the definition had a stream gets its stream.
  * @returns whether it was created
  */
 export const ensureTable = async (endpoint: string, tableName: string): Promise<boolean> => {
   const client = localDynamoClient(endpoint);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: createTableInput(tableName).StreamSpecification,
+        }),
+      );
+    }
     return false;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;

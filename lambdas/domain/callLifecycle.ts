@@ -6,9 +6,24 @@ import type { CallRecord, CallStatus, Score, Transcript } from './records.js';
  * idempotent and order-tolerant, with no I/O.
  */
 
-/** The call as the event recorder sees it: its state, who it belongs to, and the events applied. */
-export interface CallProgress
-  extends Pick<CallRecord, 'callId' | 'tenantId' | 'externalUserId' | 'externalAgencyId' | 'status' | 'mode'> {
+/**
+ * The call as the event recorder sees it: its state, who it belongs to, the events applied, and
+ * what its webhooks tell (a score held until the end is known among it).
+ */
+export interface CallProgress extends Pick<
+  CallRecord,
+  | 'callId'
+  | 'tenantId'
+  | 'sessionId'
+  | 'source'
+  | 'drillKey'
+  | 'externalUserId'
+  | 'externalAgencyId'
+  | 'status'
+  | 'mode'
+  | 'scoredAt'
+  | 'score'
+> {
   readonly timing?: CallTiming;
   /** Ids of the events that changed the call (at most one per step). */
   readonly eventIds: readonly string[];

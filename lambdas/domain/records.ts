@@ -52,8 +52,6 @@ export interface CallRecord {
   readonly scoredAt?: string;
   readonly transcript?: Transcript;
   readonly score?: Score;
-  /** Absent on live calls; test-mode calls carry 'test', so their webhooks reach test endpoints only. */
-  readonly mode?: 'live' | 'test';
 }
 
 /** What a list row carries: no transcript, no score (the contract's `SlimCall`). */

@@ -22,6 +22,10 @@ export const testTwinOf = (liveTenantId: string): string => `${liveTenantId}${tw
 
 export const isTestTwin = (tenantId: string): boolean => tenantId.endsWith(twinSuffix);
 
+/** The live tenant behind an acting tenant id (itself, or the tenant whose twin it is). */
+export const liveTenantOf = (tenantId: string): string =>
+  isTestTwin(tenantId) ? tenantId.slice(0, -twinSuffix.length) : tenantId;
+
 /** The tenant a key of this mode acts as: the tenant itself, or its test twin with the test quota. */
 export const actingTenant = (tenant: TenantRecord, mode: ApiMode): TenantRecord =>
   mode === 'live'

@@ -4,10 +4,9 @@ import type {
   DeliveryErrorClass,
   DeliveryMessage,
   DeliveryStatus,
+  OutboxEvent,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
-  WebhookEventType,
-  WebhookMode,
 } from './webhooks.js';
 
 /** What the webhook operations need from the outside world; `store/webhooks/` implements most. */
@@ -86,27 +85,13 @@ export interface WebhookDeliveryStore {
   requeue(deliveries: readonly WebhookDeliveryRecord[], at: string, audit: AuditRecord): Promise<boolean>;
 }
 
-/** An event written for one endpoint only: `webhook test`. */
 export interface WebhookOutbox {
-  addTestEvent(event: {
-    eventId: string;
-    tenantId: string;
-    mode: WebhookMode;
-    type: WebhookEventType;
-    payload: string;
-    callId: string;
-    occurredAt: string;
-    targetEndpointId: string;
-  }): Promise<void>;
+  /** An event for one endpoint only: `webhook test`. */
+  addTestEvent(event: Omit<OutboxEvent, 'kind'> & { targetEndpointId: string }): Promise<void>;
 }
 
 /** A transaction holds at most 100 items: 98 deliveries, the outbox request and the audit record. */
 export const maxRequeuePerTransaction = 98;
-
-/** The delivery queue, as the fan-out sees it. */
-export interface DeliveryQueue {
-  enqueue(messages: readonly DeliveryMessage[]): Promise<void>;
-}
 
 /** The delivery queue, as the sender sees it: a message it holds back until its next attempt. */
 export interface MessageVisibility {

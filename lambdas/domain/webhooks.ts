@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { encodeBase62, randomBase62 } from './random.js';
-import type { CallRecord } from './records.js';
 
 /**
  * Outbound webhooks: what resellers subscribe to, what they receive, and how deliveries are
@@ -37,13 +36,26 @@ export const webhookEventSchema = z.object({
 });
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
-/** The mode of the tenant a call belongs to; calls carry none until test mode exists, so live. */
-export const callMode = (call: Pick<CallRecord, 'mode'>): WebhookMode => call.mode ?? 'live';
+/** What a webhook says about a call: the call as it is once the change it announces is made. */
+export interface AnnouncedCall {
+  readonly callId: string;
+  /** The acting tenant: a test-mode call's is its tenant's test twin. */
+  readonly tenantId: string;
+  readonly mode?: 'test';
+  readonly sessionId: string;
+  readonly source: string;
+  readonly externalUserId: string;
+  readonly externalAgencyId: string | null;
+  readonly drillKey: string;
+  readonly endedAt: string;
+  readonly scoredAt: string | null;
+  readonly overallScore: number | null;
+}
 
-/** The event as a reseller receives it, for a call as it is at `at`. */
-export const webhookEventOf = (call: CallRecord, type: WebhookEventType, at: string): WebhookEvent => ({
+/** The event as a reseller receives it; its timestamp is when the call ended, or was scored. */
+export const webhookEventOf = (call: AnnouncedCall, type: WebhookEventType): WebhookEvent => ({
   type,
-  timestamp: at,
+  timestamp: type === 'call.scored' ? (call.scoredAt ?? call.endedAt) : call.endedAt,
   data: {
     callId: call.callId,
     sessionId: call.sessionId,
@@ -51,9 +63,9 @@ export const webhookEventOf = (call: CallRecord, type: WebhookEventType, at: str
     externalUserId: call.externalUserId,
     externalAgencyId: call.externalAgencyId,
     drillKey: call.drillKey,
-    endedAt: call.endedAt ?? null,
-    scoredAt: call.scoredAt ?? null,
-    overallScore: call.score?.overallScore ?? null,
+    endedAt: call.endedAt,
+    scoredAt: call.scoredAt,
+    overallScore: call.overallScore,
   },
 });
 

@@ -1,35 +1,39 @@
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { createQueueConsumer } from '../backoffice/consumers.js';
 import { deliverWebhook } from '../backoffice/webhooks/deliver.js';
 import { emfWebhookMetrics } from '../backoffice/webhooks/emfMetrics.js';
 import { createWebhookPoster } from '../backoffice/webhooks/outbound.js';
-import { readWebhookSettings, required } from '../backoffice/webhooks/settings.js';
-import { createSqsDeliveryQueue } from '../backoffice/webhooks/sqsDeliveryQueue.js';
+import { requireSetting } from '../config.js';
 import { systemClock } from '../domain/ports.js';
 import { deliveryMessageSchema } from '../domain/webhooks.js';
+import { createSqsClient } from '../queue/client.js';
+import { createQueueHandler, HeldBack } from '../queue/createQueueHandler.js';
+import { createSqsVisibility } from '../queue/sqsVisibility.js';
 import { config, table } from '../runtime.js';
 import { createWebhookDeliveryStore } from '../store/webhooks/deliveries.js';
 import { createWebhookEndpointStore } from '../store/webhooks/endpoints.js';
-import { createKmsSecretSealer } from '../tokens/kmsSecretSealer.js';
+import { createWebhookSecretSealer } from '../tokens/webhookSecretSealer.js';
 
-/** The delivery queue's consumer: one signed POST per message, retried by holding the message back. */
-const settings = readWebhookSettings(process.env);
-const queue = createSqsDeliveryQueue(
-  new SQSClient({ region: config.region }),
-  required(settings.deliveryQueueUrl, 'DELIVERY_QUEUE_URL'),
+const visibility = createSqsVisibility(
+  createSqsClient({ region: config.region, endpoint: config.sqsEndpoint }),
+  requireSetting(config.webhookDeliveryQueueUrl, 'WEBHOOK_DELIVERY_QUEUE_URL'),
 );
 const ports = {
   deliveries: createWebhookDeliveryStore(table),
   endpoints: createWebhookEndpointStore(table),
-  sealer: createKmsSecretSealer(
-    new KMSClient({ region: config.region }),
-    required(settings.kmsKeyId, 'WEBHOOK_KMS_KEY_ID'),
-  ),
-  poster: createWebhookPoster({ policy: settings.outboundPolicy }),
+  sealer: createWebhookSecretSealer({ region: config.region, kmsKeyId: config.webhookKmsKeyId, env: process.env }),
+  poster: createWebhookPoster({ policy: config.webhookOutboundPolicy }),
   clock: systemClock,
-  schedule: settings.retrySchedule,
+  schedule: config.webhookRetrySchedule,
   metrics: emfWebhookMetrics,
 };
 
-export const handler = createQueueConsumer(deliveryMessageSchema, (message) => deliverWebhook(ports, message), queue);
+/**
+ * The delivery queue's consumer: one signed POST per message. A failed attempt holds its message
+ * back until the next one is due; a message that cannot be read fails until SQS moves it to the
+ * dead-letter queue.
+ */
+export const handler = createQueueHandler(async (record) => {
+  const { retryInMs } = await deliverWebhook(ports, deliveryMessageSchema.parse(JSON.parse(record.body)));
+  if (retryInMs === undefined) return;
+  await visibility.hide(record.receiptHandle, retryInMs);
+  throw new HeldBack(retryInMs);
+});

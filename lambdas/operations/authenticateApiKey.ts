@@ -34,7 +34,8 @@ export const authenticateApiKey = async (
   if (!parsed) throw new AthosError('INVALID_API_KEY', 'Invalid API key');
 
   const { key, tenant } = await auth.findKeyAndTenant(parsed.hash, parsed.tenantId);
-  if (!key || key.tenantId !== parsed.tenantId || (key.mode ?? 'live') !== parsed.mode) throw new AthosError('INVALID_API_KEY', 'Invalid API key');
+  if (!key || key.tenantId !== parsed.tenantId || (key.mode ?? 'live') !== parsed.mode)
+    throw new AthosError('INVALID_API_KEY', 'Invalid API key');
   const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= clock.now().getTime();
   if (key.status !== 'active' || expired) throw new AthosError('API_KEY_REVOKED', 'API key has been revoked');
 

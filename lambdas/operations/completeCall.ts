@@ -42,7 +42,8 @@ export const completeCall = async ({ calls, clock }: { calls: CallLifecycle; clo
     score: parsed.data.score,
     scoredAt: now,
   });
-  if (!event.success) throw invalidReport([...new Set(event.error.issues.map((issue) => issue.path.join('.') || 'report'))]);
+  if (!event.success)
+    throw invalidReport([...new Set(event.error.issues.map((issue) => issue.path.join('.') || 'report'))]);
 
   const outcome = await recordCallEvent({ calls, clock }, event.data);
   if (outcome.result !== 'recorded' || outcome.status !== 'scored') {

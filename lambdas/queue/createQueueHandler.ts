@@ -4,6 +4,18 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { log } from '../log.js';
 
 /**
+ * Thrown by a consumer that has held its message back for a later attempt (SQS visibility carries
+ * the wait): the message stays on the queue, and the log says so without calling it a failure.
+ */
+export class HeldBack extends Error {
+  override readonly name = 'HeldBack';
+
+  constructor(readonly ms: number) {
+    super(`held back ${ms} ms`);
+  }
+}
+
+/**
  * Every queue consumer is this shape: each record handled on its own, and the batch answered with
  * the records that failed (`ReportBatchItemFailures`), so SQS redelivers those alone and a poison
  * message never holds back the rest. A record fails by throwing; what is settled (recorded, or set
@@ -15,12 +27,18 @@ export const createQueueHandler = (consume: (record: SQSRecord) => Promise<void>
       sqsPartialBatchFailure({
         // Never the record: its body is the event.
         logger: (reason: unknown, record: SQSRecord) =>
-          log('error', 'message failed; SQS will deliver it again', {
-            messageId: record.messageId,
-            receiveCount: Number(record.attributes.ApproximateReceiveCount),
-            error: reason instanceof Error ? reason.name : 'Error',
-            cause: describeCause(reason),
-          }),
+          reason instanceof HeldBack
+            ? log('info', 'message held back until its next attempt', {
+                messageId: record.messageId,
+                receiveCount: Number(record.attributes.ApproximateReceiveCount),
+                heldBackMs: reason.ms,
+              })
+            : log('error', 'message failed; SQS will deliver it again', {
+                messageId: record.messageId,
+                receiveCount: Number(record.attributes.ApproximateReceiveCount),
+                error: reason instanceof Error ? reason.name : 'Error',
+                cause: describeCause(reason),
+              }),
       }),
     )
     .handler(async (event) => (await Promise.allSettled(event.Records.map(consume))) as unknown as SQSBatchResponse);

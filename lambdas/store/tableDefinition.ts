@@ -37,6 +37,8 @@ export const tableDefinition = {
   sortKey: 'sk',
   /** Epoch seconds. Only cleans up (days late): expiry is always decided in code. */
   timeToLiveAttribute: 'expiresAtEpoch',
+  /** The stream carries new outbox items to the webhook fan-out (`store/webhooks/outbox.ts`). */
+  streamView: 'NEW_IMAGE',
   indexes: Object.values(callIndexes),
   indexProjection: slimCallAttributes,
 } as const;

@@ -16,3 +16,9 @@ export const dynamoEndpoint = (): string => {
   if (!endpoint) throw new Error('DynamoDB Local was not started: run the tests with jest (see jest.config.js)');
   return endpoint;
 };
+
+/** Seals webhook signing secrets in the tests, as `.data/local.json`'s key does under `npm start`. */
+export const testWebhookSealingKeys = JSON.stringify({
+  kid: 'test-webhook-sealing-1',
+  key: 'test-webhook-sealing-key-0123456789-abcdefgh',
+});

@@ -1,7 +1,8 @@
 import type { WebhookMetrics } from '../../domain/webhookPorts.js';
+import { log } from '../../log.js';
 
 /**
- * Metrics as CloudWatch embedded metric format: one JSON line each, which CloudWatch Logs turns
+ * Metrics as CloudWatch embedded metric format: log lines (at `info`) that CloudWatch Logs turns
  * into metrics in `Athos/Webhooks`, with no API call and no client in the bundle.
  */
 export const webhookMetricsNamespace = 'Athos/Webhooks';
@@ -14,24 +15,21 @@ export const webhookMetricNames = {
   endpointDisabled: 'EndpointsDisabled',
 } as const;
 
-const emit = (values: Record<string, number>, units: Record<string, string>, fields: Record<string, string> = {}) => {
-  process.stdout.write(
-    `${JSON.stringify({
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [
-          {
-            Namespace: webhookMetricsNamespace,
-            Dimensions: [[]],
-            Metrics: Object.keys(values).map((name) => ({ Name: name, Unit: units[name] ?? 'Count' })),
-          },
-        ],
-      },
-      ...fields,
-      ...values,
-    })}\n`,
-  );
-};
+const emit = (values: Record<string, number>, units: Record<string, string>, fields: Record<string, string> = {}) =>
+  log('info', 'webhook metrics', {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        {
+          Namespace: webhookMetricsNamespace,
+          Dimensions: [[]],
+          Metrics: Object.keys(values).map((name) => ({ Name: name, Unit: units[name] ?? 'Count' })),
+        },
+      ],
+    },
+    ...fields,
+    ...values,
+  });
 
 export const emfWebhookMetrics: WebhookMetrics = {
   delivered(latencyMs) {

@@ -1,7 +1,8 @@
-import type { Clock } from '../../domain/ports.js';
-import type { DeliveryQueue, WebhookDeliveryStore, WebhookEndpointStore } from '../../domain/webhookPorts.js';
+import type { Clock, EventQueue } from '../../domain/ports.js';
+import type { WebhookDeliveryStore, WebhookEndpointStore } from '../../domain/webhookPorts.js';
 import {
   deliveryIdFor,
+  type DeliveryMessage,
   type OutboxEntry,
   type OutboxEvent,
   type WebhookDeliveryRecord,
@@ -11,9 +12,14 @@ import {
 export interface FanOutPorts {
   readonly endpoints: Pick<WebhookEndpointStore, 'listEndpoints' | 'findEndpoint'>;
   readonly deliveries: Pick<WebhookDeliveryStore, 'createDeliveries'>;
-  readonly queue: DeliveryQueue;
+  /** The delivery queue. */
+  readonly queue: EventQueue;
   readonly clock: Clock;
 }
+
+const messageOf = ({ tenantId, endpointId, deliveryId, round }: DeliveryMessage) => ({
+  body: JSON.stringify({ tenantId, endpointId, deliveryId, round } satisfies DeliveryMessage),
+});
 
 const deliveryOf = (endpoint: WebhookEndpointRecord, event: OutboxEvent, now: string): WebhookDeliveryRecord => {
   const enabled = endpoint.status === 'enabled';
@@ -48,7 +54,7 @@ const deliveryOf = (endpoint: WebhookEndpointRecord, event: OutboxEvent, now: st
  */
 export const fanOut = async (ports: FanOutPorts, entry: OutboxEntry): Promise<void> => {
   if (entry.kind === 'redeliver') {
-    await ports.queue.enqueue(entry.messages);
+    await ports.queue.send(entry.messages.map(messageOf));
     return;
   }
   const candidates = entry.targetEndpointId
@@ -66,7 +72,5 @@ export const fanOut = async (ports: FanOutPorts, entry: OutboxEntry): Promise<vo
   const toQueue = await ports.deliveries.createDeliveries(
     subscribed.map((endpoint) => deliveryOf(endpoint, entry, now)),
   );
-  await ports.queue.enqueue(
-    toQueue.map(({ tenantId, endpointId, deliveryId, round }) => ({ tenantId, endpointId, deliveryId, round })),
-  );
+  await ports.queue.send(toQueue.map(messageOf));
 };

@@ -1,20 +1,25 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CallEvent, CallTiming } from '../../domain/callEvents.js';
 import { statusAfter, type CallProgress, type CallStep, type ScoreFacts } from '../../domain/callLifecycle.js';
 import type { CallLifecycle } from '../../domain/ports.js';
+import type { Score } from '../../domain/records.js';
+import type { AnnouncedCall, WebhookEventType } from '../../domain/webhooks.js';
 import { serviceUnavailable } from '../faults.js';
 import { callKey, callTranscriptKey, listIndexKeys } from '../keys.js';
-import type { Table } from '../table.js';
+import type { Table, TransactItem } from '../table.js';
+import { webhookOutboxItems } from '../webhooks/outbox.js';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Update = NonNullable<TransactItem['Update']>;
 type AppliedStep = Exclude<CallStep, { kind: 'none' }>;
 
 const progressAttributes = [
   'callId',
   'tenantId',
+  'sessionId',
+  'source',
+  'drillKey',
   'externalUserId',
   'externalAgencyId',
   'status',
@@ -24,6 +29,8 @@ const progressAttributes = [
   'durationSec',
   'endReason',
   'eventIds',
+  'scoredAt',
+  'score',
 ] as const;
 
 const toProgress = (item: Record<string, unknown>): CallProgress => {
@@ -39,11 +46,16 @@ const toProgress = (item: Record<string, unknown>): CallProgress => {
   return {
     callId: String(item.callId),
     tenantId: String(item.tenantId),
+    sessionId: String(item.sessionId),
+    source: item.source as CallProgress['source'],
+    drillKey: String(item.drillKey),
     externalUserId: String(item.externalUserId),
     externalAgencyId: typeof item.externalAgencyId === 'string' ? item.externalAgencyId : null,
     status: item.status as CallProgress['status'],
     ...(item.mode === 'test' ? { mode: 'test' as const } : {}),
     ...(timing ? { timing } : {}),
+    ...(typeof item.scoredAt === 'string' ? { scoredAt: item.scoredAt } : {}),
+    ...(item.score ? { score: item.score as Score } : {}),
     eventIds: [...((item.eventIds as Set<string> | undefined) ?? [])],
   };
 };
@@ -57,6 +69,34 @@ const timingFields = (timing: CallTiming) => ({
 
 const scoreFields = (scored: ScoreFacts | undefined) =>
   scored ? { score: scored.score, scoredAt: scored.scoredAt } : {};
+
+/**
+ * The webhooks a step announces, as outbox items of the step's own transaction: an event exists
+ * exactly when its change does, and a crash cannot separate them. A call that reaches `scored`
+ * without an `ended` step (its end came with the score, or after it) announces both.
+ */
+const announcements = (
+  table: Table,
+  seen: CallProgress,
+  timing: CallTiming,
+  scored: Pick<ScoreFacts, 'score' | 'scoredAt'> | undefined,
+  at: string,
+) => {
+  const types: WebhookEventType[] = [];
+  if (seen.status === 'redeemed' || seen.status === 'awaitingEnd') types.push('call.ended');
+  if (scored) types.push('call.scored');
+  const call: AnnouncedCall = {
+    ...seen,
+    endedAt: timing.endedAt,
+    scoredAt: scored?.scoredAt ?? null,
+    overallScore: scored?.score.overallScore ?? null,
+  };
+  return webhookOutboxItems(table, call, types, at);
+};
+
+/** The score a `score` step completes the call with: its own, or the one held until the end came. */
+const completingScore = (seen: CallProgress, step: { scored?: ScoreFacts }) =>
+  step.scored ?? (seen.score && seen.scoredAt ? { score: seen.score, scoredAt: seen.scoredAt } : undefined);
 
 /**
  * The pipeline's events, applied to the call item. Every write is conditional on two named parts:
@@ -99,7 +139,12 @@ export const createCallLifecycle = (table: Table): CallLifecycle => {
   const transcriptPut = (seen: CallProgress, scored: ScoreFacts): TransactItem => ({
     Put: {
       TableName: table.name,
-      Item: { ...callTranscriptKey(seen.callId), callId: seen.callId, tenantId: seen.tenantId, transcript: scored.transcript },
+      Item: {
+        ...callTranscriptKey(seen.callId),
+        callId: seen.callId,
+        tenantId: seen.tenantId,
+        transcript: scored.transcript,
+      },
     },
   });
 
@@ -125,6 +170,7 @@ export const createCallLifecycle = (table: Table): CallLifecycle => {
       }),
     },
     ...(step.scored ? [transcriptPut(seen, step.scored)] : []),
+    ...announcements(table, seen, step.timing, completingScore(seen, step), at),
   ];
 
   const changedFrom = (item: Record<string, unknown> | undefined) => ({
@@ -164,19 +210,12 @@ export const createCallLifecycle = (table: Table): CallLifecycle => {
     async applyStep(seen, step, event, at) {
       switch (step.kind) {
         case 'end':
-          try {
-            await table.db.send(
-              new UpdateCommand(
-                callUpdate(seen, event, { status: statusAfter.end, ...timingFields(step.timing), updatedAt: at }),
-              ),
-            );
-            return 'applied';
-          } catch (error) {
-            if (error instanceof ConditionalCheckFailedException) {
-              return changedFrom(error.Item ? unmarshall(error.Item) : undefined);
-            }
-            throw error;
-          }
+          return transact([
+            {
+              Update: callUpdate(seen, event, { status: statusAfter.end, ...timingFields(step.timing), updatedAt: at }),
+            },
+            ...announcements(table, seen, step.timing, undefined, at),
+          ]);
         case 'holdScore':
           return transact([
             {

@@ -1,11 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { CallRecord } from '../../domain/records.js';
 import type { WebhookOutbox } from '../../domain/webhookPorts.js';
+import { liveTenantOf } from '../../domain/testMode.js';
 import {
-  callMode,
   newEventId,
   timePrefix,
   webhookEventOf,
+  type AnnouncedCall,
   type DeliveryMessage,
   type OutboxEntry,
   type OutboxEvent,
@@ -35,21 +35,31 @@ const outboxPut = (table: Table, id: string, entry: OutboxEntry, at: string): Tr
   },
 });
 
-/** The outbox item announcing `type` for the call as it is after the transaction it joins. */
-export const webhookOutboxItem = (table: Table, call: CallRecord, type: WebhookEventType, at: string): TransactItem => {
-  const eventId = newEventId(new Date(at));
-  const event: OutboxEvent = {
-    kind: 'event',
-    eventId,
-    tenantId: call.tenantId,
-    mode: callMode(call),
-    type,
-    callId: call.callId,
-    occurredAt: at,
-    payload: JSON.stringify(webhookEventOf(call, type, at)),
-  };
-  return outboxPut(table, eventId, event, at);
-};
+/**
+ * The outbox items announcing `types` about the call, for the transaction that makes the change.
+ * Endpoints belong to the live tenant, in a mode: a test-mode call is announced to its tenant's
+ * test endpoints.
+ */
+export const webhookOutboxItems = (
+  table: Table,
+  call: AnnouncedCall,
+  types: readonly WebhookEventType[],
+  recordedAt: string,
+): TransactItem[] =>
+  types.map((type) => {
+    const eventId = newEventId(new Date(recordedAt));
+    const event: OutboxEvent = {
+      kind: 'event',
+      eventId,
+      tenantId: liveTenantOf(call.tenantId),
+      mode: call.mode ?? 'live',
+      type,
+      callId: call.callId,
+      occurredAt: recordedAt,
+      payload: JSON.stringify(webhookEventOf(call, type)),
+    };
+    return outboxPut(table, eventId, event, recordedAt);
+  });
 
 /** The outbox item that queues deliveries again, for the transaction that puts them back to pending. */
 export const redeliveryOutboxItem = (table: Table, messages: readonly DeliveryMessage[], at: string): TransactItem =>

@@ -1,0 +1,168 @@
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { log } from '../lambdas/log.js';
+
+/**
+ * Lambda's DynamoDB stream event source, locally: reads the table's stream on DynamoDB Local and
+ * hands the handler batches shaped as Lambda hands them, filtered by the same rule the stack gives
+ * the event source mapping. A batch item failure is retried from that record, as Lambda does. The
+ * polling is this stand-in's; in AWS, Lambda reads the stream.
+ *
+ * The Streams API is spoken as JSON over HTTP: DynamoDB Local serves it on its own port, and the
+ * SDK's streams client lags the rest of the SDK by several versions.
+ */
+
+export interface StreamFilter {
+  readonly eventName: string;
+  readonly keyPrefix: string;
+}
+
+export interface TableStreamSourceOptions {
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  readonly handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  readonly filter: StreamFilter;
+  /** @default 100 */
+  readonly batchSize?: number;
+  /** How long to wait when the stream has nothing new. @default 100 ms */
+  readonly idleMs?: number;
+}
+
+export interface TableStreamSource {
+  stop(): Promise<void>;
+}
+
+type Json = Record<string, any>;
+
+const streamsCall = async (endpoint: string, action: string, body: Json): Promise<Json> => {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': `DynamoDBStreams_20120810.${action}`,
+      // DynamoDB Local wants the header's shape, not a valid signature.
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`DynamoDB Local streams ${action} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as Json;
+};
+
+const dynamoCall = async (endpoint: string, action: string, body: Json): Promise<Json> => {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': `DynamoDB_20120810.${action}`,
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`DynamoDB Local ${action} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as Json;
+};
+
+const matches = (record: DynamoDBRecord, filter: StreamFilter) =>
+  record.eventName === filter.eventName && String(record.dynamodb?.Keys?.pk?.S ?? '').startsWith(filter.keyPrefix);
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts reading from the oldest record the stream keeps, so what was written while nothing read
+ * (a CLI command while `npm start` was down) is still handled; handlers are idempotent, as Lambda
+ * requires of them.
+ */
+export const startTableStreamSource = async (options: TableStreamSourceOptions): Promise<TableStreamSource> => {
+  const { dynamoEndpoint: endpoint } = options;
+  const described = await dynamoCall(endpoint, 'DescribeTable', { TableName: options.tableName });
+  const streamArn = described.Table?.LatestStreamArn as string | undefined;
+  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+  const eventSourceARN = streamArn;
+
+  let stopping = false;
+  /** Open iterators by shard; a finished shard is remembered so its children may start. */
+  const iterators = new Map<string, string>();
+  const finished = new Set<string>();
+
+  let discoveredAt = 0;
+  const discoverShards = async () => {
+    if (iterators.size > 0 && Date.now() - discoveredAt < 5_000) return;
+    discoveredAt = Date.now();
+    const { StreamDescription } = await streamsCall(endpoint, 'DescribeStream', { StreamArn: streamArn });
+    for (const shard of (StreamDescription?.Shards ?? []) as Json[]) {
+      const shardId = String(shard.ShardId);
+      if (iterators.has(shardId) || finished.has(shardId)) continue;
+      // A shard's records follow its parent's: it waits while the parent is still being read.
+      if (shard.ParentShardId && iterators.has(String(shard.ParentShardId))) continue;
+      const { ShardIterator } = await streamsCall(endpoint, 'GetShardIterator', {
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      });
+      if (ShardIterator) iterators.set(shardId, String(ShardIterator));
+    }
+  };
+
+  const handle = async (records: DynamoDBRecord[]): Promise<DynamoDBRecord[]> => {
+    const wanted = records.filter((record) => matches(record, options.filter));
+    for (let i = 0; i < wanted.length; i += options.batchSize ?? 100) {
+      let batch = wanted.slice(i, i + (options.batchSize ?? 100));
+      // As Lambda does with ReportBatchItemFailures: retry from the reported record until it passes.
+      while (batch.length > 0 && !stopping) {
+        let failedFrom: string | undefined;
+        try {
+          const response = await options.handler({ Records: batch });
+          failedFrom = response?.batchItemFailures?.[0]?.itemIdentifier;
+        } catch {
+          failedFrom = batch[0]?.dynamodb?.SequenceNumber;
+        }
+        if (failedFrom === undefined) break;
+        batch = batch.slice(
+          Math.max(
+            0,
+            batch.findIndex((record) => record.dynamodb?.SequenceNumber === failedFrom),
+          ),
+        );
+        await pause(1_000);
+      }
+    }
+    return wanted;
+  };
+
+  const poll = async () => {
+    while (!stopping) {
+      let read = 0;
+      try {
+        await discoverShards();
+        for (const [shardId, iterator] of iterators) {
+          if (stopping) break;
+          const output = await streamsCall(endpoint, 'GetRecords', { ShardIterator: iterator, Limit: 1_000 });
+          const records = ((output.Records ?? []) as DynamoDBRecord[]).map((record) => ({ ...record, eventSourceARN }));
+          read += records.length;
+          await handle(records);
+          if (output.NextShardIterator) iterators.set(shardId, String(output.NextShardIterator));
+          else {
+            iterators.delete(shardId);
+            finished.add(shardId);
+          }
+        }
+      } catch (error) {
+        if (!stopping) log('warn', 'local table stream read failed; retrying', { error: (error as Error).message });
+        await pause(1_000);
+      }
+      if (read === 0) await pause(options.idleMs ?? 100);
+    }
+  };
+  const polling = poll();
+
+  return {
+    async stop() {
+      stopping = true;
+      await polling;
+    },
+  };
+};
