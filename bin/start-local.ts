@@ -12,11 +12,20 @@ import {
   localTableName,
   readLocalState,
   writeLocalState,
+  newKeySet,
   type LocalState,
 } from './local/localState.js';
 import { loadOpenApiDocument } from './local/openApiDocument.js';
 import { seedDemoTenant } from './local/seed.js';
 import { localSqsPort, startBackOffice, startLocalCallEvents } from '../local/callEvents.js';
+import {
+  createLocalWebhookQueues,
+  localRetrySchedule,
+  localWebhookEnvironment,
+  startLocalWebhooks,
+} from '../local/webhooks.js';
+import { parseRetrySchedule } from '../lambdas/domain/webhookRetries.js';
+import { handlerEnvironment } from './local/app.js';
 
 // The SDK's notice about Node.js 20 (harmless here; Lambda runs Node.js 24) would bury the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -28,6 +37,9 @@ Runs the Athos External API on http://127.0.0.1:3000 with DynamoDB Local, the ca
   --in-memory      a throwaway database (also ATHOS_IN_MEMORY=1); nothing is kept
   --port N         the API's port (also PORT); default 3000
   --no-simulator   redeemed calls stay unscored until an event is sent (athos-admin events send)
+  --webhook-retries SCHEDULE
+                   the waits after each failed webhook attempt (also WEBHOOK_RETRY_SCHEDULE);
+                   default ${localRetrySchedule}; AWS waits 5s,5m,30m,2h,5h,10h,10h
 Data of a normal run is kept in .data/ (git-ignored): delete it to start over.`;
 
 const { values } = parseArgs({
@@ -35,6 +47,7 @@ const { values } = parseArgs({
     'in-memory': { type: 'boolean' },
     port: { type: 'string' },
     'no-simulator': { type: 'boolean' },
+    'webhook-retries': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -45,6 +58,11 @@ if (values.help) {
 const inMemory = values['in-memory'] === true || process.env.ATHOS_IN_MEMORY === '1';
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const simulator = values['no-simulator'] !== true;
+const webhookRetries = values['webhook-retries'] ?? process.env.WEBHOOK_RETRY_SCHEDULE ?? localRetrySchedule;
+if (!parseRetrySchedule(webhookRetries)) {
+  console.error(`Invalid webhook retry schedule: ${webhookRetries} (e.g. ${localRetrySchedule})`);
+  process.exit(2);
+}
 /** A simulated call lasts this long; its score follows a couple of seconds later. */
 const simulatedCallSeconds = 4;
 if (!Number.isInteger(port) || port < 1 || port > 65_535) {
@@ -76,22 +94,44 @@ const main = async () => {
     state.demo = await seedDemoTenant(table, systemClock);
     newDemoKey = state.demo.apiKey;
   }
+  state.webhookSealingKeys ??= newKeySet();
   if (!inMemory) writeLocalState(state);
 
-  const callEvents = await startLocalCallEvents({ port: localSqsPort, simulatedCallSeconds });
+  const webhookQueues = createLocalWebhookQueues();
+  const callEvents = await startLocalCallEvents({
+    port: localSqsPort,
+    simulatedCallSeconds,
+    alsoServe: [webhookQueues.deliveries, webhookQueues.deadLetters],
+  });
   shutdownHooks.push(() => callEvents.close());
+  // Every back-office handler reads the same environment at cold start, as the stack sets it.
+  const localSettings = {
+    dynamoEndpoint: database.endpoint,
+    tableName: localTableName,
+    keys: state.keys,
+    environment: {
+      ...callEvents.environment,
+      ...localWebhookEnvironment({
+        sqsEndpoint: callEvents.endpoint,
+        sealingKeys: state.webhookSealingKeys,
+        retrySchedule: webhookRetries,
+      }),
+    },
+  };
+  Object.assign(process.env, handlerEnvironment(localSettings));
   const backOffice = await startBackOffice(callEvents, { table, simulator });
   shutdownHooks.unshift(() => backOffice.stop());
   step(`Call events: queue ${callEvents.queueUrl}, consumer running, simulator ${simulator ? 'on' : 'off'}`);
+  const webhooks = await startLocalWebhooks({
+    queues: webhookQueues,
+    dynamoEndpoint: database.endpoint,
+    tableName: localTableName,
+  });
+  shutdownHooks.unshift(() => webhooks.stop());
+  step(`Webhooks: fan-out on the table's stream, sender on the delivery queue (retries ${webhookRetries})`);
 
   const server = await createLocalApi(
-    {
-      dynamoEndpoint: database.endpoint,
-      tableName: localTableName,
-      keys: state.keys,
-      environment: callEvents.environment,
-      wrapHandler: backOffice.observeRedeems,
-    },
+    { ...localSettings, wrapHandler: backOffice.observeRedeems },
     {
       openApiDocument: loadOpenApiDocument(),
       onRequest: ({ method, path, status, requestId, ms }) =>
@@ -139,6 +179,11 @@ ${
 
 Test mode: \`npm run admin -- key create --tenant ${demo.tenantId} --mode test\` gives an ath_test_ key whose
 calls and data a live key never sees (docs/test-mode.md). Events: docs/call-events.md.
+
+Webhooks (docs/webhooks.md): hear of each scored call the moment it exists.
+  npm run admin -- webhook add --tenant ${demo.tenantId} --url http://127.0.0.1:4000/webhooks
+  npm run webhooks:listen -- --port 4000 --secret <the whsec_… it printed>
+  Then redeem a call (step 2): its signed call.scored arrives seconds after the simulator scores it.
 `);
 };
 

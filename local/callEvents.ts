@@ -35,6 +35,8 @@ export interface LocalCallEventsOptions {
   readonly visibilityTimeoutMs?: number;
   /** @default 5, as the stack */
   readonly maxReceiveCount?: number;
+  /** Other local queues the same SQS endpoint serves (the webhook deliveries'). */
+  readonly alsoServe?: readonly LocalQueue[];
 }
 
 export interface LocalCallEvents {
@@ -54,7 +56,7 @@ export const startLocalCallEvents = async (options: LocalCallEventsOptions): Pro
     maxReceiveCount: options.maxReceiveCount ?? 5,
     deadLetterQueue: deadLetters,
   });
-  const server: Server = createSqsEndpoint([events, deadLetters]);
+  const server: Server = createSqsEndpoint([events, deadLetters, ...(options.alsoServe ?? [])]);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);

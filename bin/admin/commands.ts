@@ -31,6 +31,8 @@ import { UsageError } from './usageError.js';
 
 export interface CommandContext {
   readonly table: Table;
+  /** Whether the table is on DynamoDB Local (the local run's, or `--endpoint URL`): local rules apply. */
+  readonly local: boolean;
   /** The events queue (connected on first use). */
   readonly queue: () => { readonly sqs: SQSClient; readonly queueUrl: string };
   readonly clock: Clock;
@@ -40,21 +42,21 @@ export interface CommandContext {
   readonly progress: boolean;
 }
 
-type Values = Record<string, string | string[] | boolean | undefined>;
+export type Values = Record<string, string | string[] | boolean | undefined>;
 
-interface Command {
+export interface Command {
   /** The command's own options; the connection and output options are always allowed. */
   readonly options: readonly string[];
   run(context: CommandContext, values: Values): Promise<{ data: Record<string, unknown>; text: string }>;
 }
 
-const required = (values: Values, name: string): string => {
+export const required = (values: Values, name: string): string => {
   const value = values[name];
   if (typeof value !== 'string' || value.length === 0) throw new UsageError(`--${name} is required`);
   return value;
 };
 
-const wholeNumber = (values: Values, name: string): number | undefined => {
+export const wholeNumber = (values: Values, name: string): number | undefined => {
   const value = values[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
@@ -73,7 +75,7 @@ const portsOf = (context: CommandContext): AdministrationPorts => ({
   actor: context.actor,
 });
 
-const lines = (pairs: Record<string, unknown>) =>
+export const lines = (pairs: Record<string, unknown>) =>
   Object.entries(pairs)
     .map(
       ([name, value]) =>
@@ -81,7 +83,7 @@ const lines = (pairs: Record<string, unknown>) =>
     )
     .join('\n');
 
-const table = (rows: Record<string, unknown>[], columns: string[]): string => {
+export const table = (rows: Record<string, unknown>[], columns: string[]): string => {
   if (rows.length === 0) return '(none)';
   const cell = (value: unknown) =>
     value === null || value === undefined ? '—' : Array.isArray(value) ? value.join(',') || '—' : String(value);

@@ -10,6 +10,7 @@ import { localDynamoPort, localTableName } from '../local/localState.js';
 import { createSqsClient } from '../../lambdas/queue/client.js';
 import { defaultLocalQueueUrl } from '../../local/callEvents.js';
 import { commands, type CommandContext } from './commands.js';
+import { webhookCommands } from './webhookCommands.js';
 import { UsageError } from './usageError.js';
 
 const usage = `athos-admin: tenants, API keys, quotas and IP allowlists of the Athos External API
@@ -38,12 +39,27 @@ Call events (the voice pipeline's queue)
   events send --file EVENT.json                    one event, or an array of them, onto the queue
   events dead-letters                              what was set aside, and why
   events redrive [--message ID]...                 sends dead letters back to the queue (all, or these)
+Webhooks (docs/webhooks.md)
+  webhook add --tenant ID --url URL [--events call.scored,call.ended] [--mode live|test] [--description TEXT]
+                                                   prints the endpoint id and its signing secret once
+  webhook list --tenant ID                         endpoints, their status, and the webhook audit trail
+  webhook disable --endpoint ID
+  webhook enable --endpoint ID
+  webhook rotate-secret --endpoint ID [--overlap DURATION]
+                                                   the old secret also signs for the overlap (default 24h)
+  webhook test --endpoint ID                       a signed sample event through the pipeline; waits for it
+  webhook deliveries --endpoint ID [--status pending|succeeded|failed] [--limit N]
+  webhook replay --delivery ID                     sends one delivery again (same webhook-id)
+  webhook replay --endpoint ID --since ISO         sends again what failed since then
 
 Where
   (default)          the table of the local run (npm start): DynamoDB Local on 127.0.0.1:${localDynamoPort}
   --table NAME       a deployed table (the stack's TableName output), with AWS credentials as usual
   --region REGION    its region (default: AWS_REGION)
-  --endpoint URL     a DynamoDB endpoint of your own (e.g. DynamoDB Local on another port)
+  --endpoint URL     a DynamoDB endpoint of your own (e.g. DynamoDB Local on another port); a URL is
+                     always this, so \`--endpoint ID\` of the webhook commands can stand beside it
+  --kms-key ARN      for webhook add and rotate-secret on a deployed table: the key that seals
+                     signing secrets (the stack's WebhookSecretsKeyArn; or WEBHOOK_KMS_KEY_ID)
   --queue-url URL    for events: a deployed queue (the stack's CallEventsQueueUrl); default the
                      queue of the local run (npm start), ${defaultLocalQueueUrl}
 Output
@@ -53,7 +69,8 @@ Output
 const optionSpec = {
   table: { type: 'string' },
   region: { type: 'string' },
-  endpoint: { type: 'string' },
+  // A DynamoDB endpoint (a URL), a webhook endpoint's id, or one of each.
+  endpoint: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   actor: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -78,6 +95,14 @@ const optionSpec = {
   file: { type: 'string' },
   message: { type: 'string', multiple: true },
   'queue-url': { type: 'string' },
+  url: { type: 'string' },
+  events: { type: 'string' },
+  description: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+  delivery: { type: 'string' },
+  since: { type: 'string' },
+  'kms-key': { type: 'string' },
 } as const;
 const globalOptions = new Set(['table', 'region', 'endpoint', 'json', 'actor', 'help']);
 
@@ -142,18 +167,24 @@ const main = async (): Promise<number> => {
   }
 
   const name = positionals.join(' ');
-  const command = commands[name];
+  const command = commands[name] ?? webhookCommands[name];
   if (!command) throw new UsageError(`unknown command '${name}' (see --help)`);
   for (const option of Object.keys(values)) {
     if (!globalOptions.has(option) && !command.options.includes(option)) {
       throw new UsageError(`'${name}' takes no --${option} (see --help)`);
     }
   }
+  const { dynamoEndpoint, webhookEndpoint } = splitEndpoints(values.endpoint ?? []);
+  if (webhookEndpoint !== undefined && !command.options.includes('endpoint')) {
+    throw new UsageError(`'${name}' takes no --endpoint ID; a DynamoDB endpoint is a URL`);
+  }
+  const options = { ...values, endpoint: dynamoEndpoint, webhookEndpoint };
 
-  const { table, where } = connect(values);
+  const { table, where } = connect(options);
   const queue = memo(connectQueue(values));
   const context: CommandContext = {
     table,
+    local: values.table === undefined || dynamoEndpoint !== undefined,
     queue,
     clock: adminClock(),
     actor: values.actor ?? userInfo().username,
@@ -167,7 +198,7 @@ const main = async (): Promise<number> => {
     progress: !values.json || process.stderr.isTTY === true,
   };
   try {
-    const result = await command.run(context, values as Record<string, string | string[] | boolean | undefined>);
+    const result = await command.run(context, options as Record<string, string | string[] | boolean | undefined>);
     process.stdout.write(values.json ? `${JSON.stringify(result.data)}\n` : `${result.text}\n`);
     return 0;
   } catch (error) {
@@ -176,6 +207,15 @@ const main = async (): Promise<number> => {
     table.db.destroy();
     if (queue.made) queue().sqs.destroy();
   }
+};
+
+/** `--endpoint` values: a URL is DynamoDB's; anything else is a webhook endpoint's id. */
+const splitEndpoints = (given: readonly string[]) => {
+  const urls = given.filter((value) => /^https?:\/\//i.test(value));
+  const ids = given.filter((value) => !/^https?:\/\//i.test(value));
+  if (urls.length > 1) throw new UsageError('give at most one --endpoint URL (DynamoDB)');
+  if (ids.length > 1) throw new UsageError('give at most one --endpoint ID (a webhook endpoint)');
+  return { dynamoEndpoint: urls[0], webhookEndpoint: ids[0] };
 };
 
 /** Made on first use, so commands that never touch the queue never need its settings. */

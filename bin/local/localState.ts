@@ -15,15 +15,18 @@ export const localDynamoPort = 8000;
 
 export interface LocalState {
   readonly keys: Record<KeyName, string>;
+  /** The key set that seals webhook signing secrets (KMS does in AWS); made on first start. */
+  webhookSealingKeys?: string;
   demo?: { readonly tenantId: string; readonly apiKey: string; readonly callId: string };
 }
 
 const statePath = join(localDataDirectory, 'local.json');
 
-const newKeySet = () => JSON.stringify({ kid: 'local-1', key: randomBytes(32).toString('base64url') });
+export const newKeySet = () => JSON.stringify({ kid: 'local-1', key: randomBytes(32).toString('base64url') });
 
 export const freshLocalState = (): LocalState => ({
   keys: { sessionToken: newKeySet(), connectionTicket: newKeySet(), cursor: newKeySet() },
+  webhookSealingKeys: newKeySet(),
 });
 
 export const readLocalState = (): LocalState | undefined =>

@@ -37,6 +37,12 @@ const checkAll = (hostname: string, addresses: readonly { address: string }[], p
   }
 };
 
+/** @throws RefusedAddressError when a literal address in a URL is refused */
+const checkLiteral = (address: string, policy: OutboundPolicy) => {
+  const reason = refusedAddressReason(address, policy);
+  if (reason) throw new RefusedAddressError(`${address} is ${reason}`);
+};
+
 /**
  * A DNS lookup for sockets that refuses a host if any of its addresses is refused, and otherwise
  * hands the socket exactly the addresses it checked.
@@ -81,7 +87,11 @@ const parseTarget = (text: string, policy: OutboundPolicy): URL => {
     throw new RefusedAddressError('it is not an absolute URL');
   }
   if (!schemesOf(policy).includes(url.protocol)) {
-    throw new RefusedAddressError(`it must start with ${schemesOf(policy).join(' or ')}//`);
+    throw new RefusedAddressError(
+      `it must start with ${schemesOf(policy)
+        .map((scheme) => `${scheme}//`)
+        .join(' or ')}`,
+    );
   }
   if (url.username || url.password) throw new RefusedAddressError('it must not carry a user name or password');
   return url;
@@ -92,7 +102,7 @@ export const createUrlVetter = (policy: OutboundPolicy, resolve: Resolve = syste
     try {
       const url = parseTarget(text, policy);
       const literal = ipLiteralOf(url.hostname);
-      if (literal !== undefined) checkAll(url.hostname, [{ address: literal }], policy);
+      if (literal !== undefined) checkLiteral(literal, policy);
       else {
         let resolved: readonly { address: string }[];
         try {
@@ -143,7 +153,7 @@ export const createWebhookPoster = (options: PosterOptions): WebhookPoster & { c
         target = parseTarget(url, options.policy);
         // A literal address never reaches the lookup: it is checked here instead.
         const literal = ipLiteralOf(target.hostname);
-        if (literal !== undefined) checkAll(target.hostname, [{ address: literal }], options.policy);
+        if (literal !== undefined) checkLiteral(literal, options.policy);
       } catch (error) {
         return Promise.resolve({ errorClass: errorClassOf(error), latencyMs: elapsed() });
       }
