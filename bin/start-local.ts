@@ -12,6 +12,7 @@ import {
   localTableName,
   readLocalState,
   writeLocalState,
+  inMemoryWebhookSealingKeys,
   newKeySet,
   type LocalState,
 } from './local/localState.js';
@@ -94,7 +95,7 @@ const main = async () => {
     state.demo = await seedDemoTenant(table, systemClock);
     newDemoKey = state.demo.apiKey;
   }
-  state.webhookSealingKeys ??= newKeySet();
+  state.webhookSealingKeys = inMemory ? inMemoryWebhookSealingKeys : (state.webhookSealingKeys ?? newKeySet());
   if (!inMemory) writeLocalState(state);
 
   const webhookQueues = createLocalWebhookQueues();

@@ -23,7 +23,7 @@ import { createWebhookDeliveryStore } from '../../lambdas/store/webhooks/deliver
 import { createWebhookEndpointStore } from '../../lambdas/store/webhooks/endpoints.js';
 import { createWebhookOutbox } from '../../lambdas/store/webhooks/outbox.js';
 import { createWebhookSecretSealer, webhookSealingKeysSetting } from '../../lambdas/tokens/webhookSecretSealer.js';
-import { readLocalState } from '../local/localState.js';
+import { inMemoryWebhookSealingKeys, readLocalState } from '../local/localState.js';
 import { lines, required, table, wholeNumber, type Command, type CommandContext, type Values } from './commands.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';
@@ -37,15 +37,14 @@ import { UsageError } from './usageError.js';
 const testWaitMs = 30_000;
 
 /**
- * What seals new signing secrets: on DynamoDB Local the local key set (`.data/local.json`, or
- * WEBHOOK_SEALING_KEYS); on a deployed table the stack's KMS key (`--kms-key`, or WEBHOOK_KMS_KEY_ID).
+ * What seals new signing secrets: on DynamoDB Local the local key set (WEBHOOK_SEALING_KEYS, else
+ * `.data/local.json`'s, else an in-memory run's); on a deployed table the stack's KMS key
+ * (`--kms-key`, or WEBHOOK_KMS_KEY_ID).
  */
 const sealerFor = (context: CommandContext, values: Values): SecretSealer => {
   const env = { ...process.env };
   if (context.local && !env[webhookSealingKeysSetting]) {
-    const keys = readLocalState()?.webhookSealingKeys;
-    if (!keys) throw new UsageError('run `npm start` once first: it makes the local key that seals webhook secrets');
-    env[webhookSealingKeysSetting] = keys;
+    env[webhookSealingKeysSetting] = readLocalState()?.webhookSealingKeys ?? inMemoryWebhookSealingKeys;
   }
   const kmsKeyId = (values['kms-key'] as string | undefined) ?? process.env.WEBHOOK_KMS_KEY_ID;
   if (!context.local && !env[webhookSealingKeysSetting] && !kmsKeyId) {

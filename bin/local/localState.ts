@@ -24,6 +24,15 @@ const statePath = join(localDataDirectory, 'local.json');
 
 export const newKeySet = () => JSON.stringify({ kid: 'local-1', key: randomBytes(32).toString('base64url') });
 
+/**
+ * An in-memory run keeps nothing, so the admin CLI cannot read its sealing key: it uses this one,
+ * as the CLI does when `.data/` holds none. Its data is thrown away, so a known key costs nothing.
+ */
+export const inMemoryWebhookSealingKeys = JSON.stringify({
+  kid: 'in-memory',
+  key: 'in-memory-run-webhook-sealing-key-not-secret',
+});
+
 export const freshLocalState = (): LocalState => ({
   keys: { sessionToken: newKeySet(), connectionTicket: newKeySet(), cursor: newKeySet() },
   webhookSealingKeys: newKeySet(),
