@@ -209,17 +209,21 @@ export const webhookCommands: Record<string, Command> = {
       const { deliveryId, type } = await sendTestEvent(ports, { endpointId: endpointId(values) });
       const started = Date.now();
       let delivery: WebhookDeliveryRecord | undefined;
+      const interactive = context.progress && process.stderr.isTTY === true;
+      if (context.progress && !interactive) {
+        process.stderr.write(`Waiting up to ${testWaitMs / 1000} s for the sender's first attempt…\n`);
+      }
       while (Date.now() - started < testWaitMs) {
         delivery = await ports.deliveries.findDelivery(deliveryId);
         if (delivery && delivery.attemptLog.length > 0) break;
-        if (context.progress) {
+        if (interactive) {
           process.stderr.write(
             `\rWaiting for the sender's first attempt… ${Math.round((Date.now() - started) / 1000)} s`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      if (context.progress) process.stderr.write('\n');
+      if (interactive) process.stderr.write('\n');
       const attempt = delivery ? lastAttempt(delivery) : undefined;
       const data = {
         deliveryId,
