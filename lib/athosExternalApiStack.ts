@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routeList } from '../lambdas/http/routes.js';
@@ -7,6 +8,7 @@ import { ApiHandlers } from './constructs/apiHandlers.js';
 import { DataTable } from './constructs/dataTable.js';
 import { ExternalApi } from './constructs/externalApi.js';
 import { SigningKeys } from './constructs/signingKeys.js';
+import { WebhookDelivery } from './constructs/webhookDelivery.js';
 import type { StageConfig } from './stageConfig.js';
 
 export interface AthosExternalApiStackProps extends StackProps {
@@ -15,7 +17,7 @@ export interface AthosExternalApiStackProps extends StackProps {
   readonly projectRoot: string;
 }
 
-/** The Athos External API in one account and region: table, keys, handlers, API and alarms. */
+/** The Athos External API in one account and region: table, keys, handlers, API, webhooks and alarms. */
 export class AthosExternalApiStack extends Stack {
   constructor(scope: Construct, id: string, props: AthosExternalApiStackProps) {
     super(scope, id, props);
@@ -33,13 +35,21 @@ export class AthosExternalApiStack extends Stack {
       projectRoot: props.projectRoot,
     });
     const { api } = new ExternalApi(this, 'Api', { routes: routeList, functions, config, logRetention });
-    new ApiAlarms(this, 'Alarms', {
+    const alarms = new ApiAlarms(this, 'Alarms', {
       api,
       routes: routeList,
       functions,
       table,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
+    const webhooks = new WebhookDelivery(this, 'Webhooks', { table, logRetention, projectRoot: props.projectRoot });
+    if (alarms.topic) {
+      const action = new SnsAction(alarms.topic);
+      for (const alarm of webhooks.alarms) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the API (the stage URL)' });
     if (api.domainName) {

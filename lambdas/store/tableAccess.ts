@@ -36,6 +36,37 @@ export const tableAccessPolicies = {
   callRead: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
   /** callStore.listScoredCalls: the list indexes, whose partition keys all start with the tenant. */
   callList: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'indexes' },
+  /** webhooks/endpoints: a tenant's endpoints (fan-out), or one of them (a test event). */
+  webhookEndpointRead: {
+    actions: ['dynamodb:Query', 'dynamodb:GetItem'],
+    leadingKeyPrefixes: [entityPrefixes.webhooks],
+    on: 'table',
+  },
+  /** webhooks/deliveries.createDeliveries: a conditional put, and a read of one that was there. */
+  webhookDeliveryCreate: {
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+    leadingKeyPrefixes: [entityPrefixes.deliveries],
+    on: 'table',
+  },
+  /** webhooks/deliveries.findForSending: a delivery and its endpoint, in one BatchGetItem. */
+  webhookSendRead: {
+    actions: ['dynamodb:BatchGetItem'],
+    leadingKeyPrefixes: [entityPrefixes.deliveries, entityPrefixes.webhooks],
+    on: 'table',
+  },
+  /** recordAttempt, and the endpoint's failure streak and status (noteFailing, updateEndpoint). */
+  webhookSendWrite: {
+    actions: ['dynamodb:UpdateItem'],
+    leadingKeyPrefixes: [entityPrefixes.deliveries, entityPrefixes.webhooks],
+    on: 'table',
+  },
+  /** The audit record of an endpoint the sender disables, in the transaction that disables it. */
+  webhookAuditWrite: {
+    actions: ['dynamodb:PutItem'],
+    leadingKeyPrefixes: [entityPrefixes.webhooks],
+    on: 'table',
+    onlyWithin: 'TransactWriteItems',
+  },
 } as const satisfies Record<string, TableAccessPolicy>;
 
 export type TableAccess = keyof typeof tableAccessPolicies;

@@ -11,11 +11,12 @@ import type { SecretSealer } from '../domain/webhookPorts.js';
  * directly: no data key to manage.
  */
 const prefix = 'kms:';
-const purpose = 'athos-webhook-secret';
+/** The encryption context's purpose: the sender's permission to decrypt names it. */
+export const webhookSecretPurpose = 'athos-webhook-secret';
 /** Opened secrets a warm sender keeps, so each endpoint costs one Decrypt per cold start. */
 const maxCached = 1_000;
 
-export const webhookSecretEncryptionContext = (endpointId: string) => ({ purpose, endpointId });
+const encryptionContext = (endpointId: string) => ({ purpose: webhookSecretPurpose, endpointId });
 
 export const createKmsSecretSealer = (kms: KMSClient, keyId: string): SecretSealer => {
   const opened = new Map<string, string>();
@@ -25,7 +26,7 @@ export const createKmsSecretSealer = (kms: KMSClient, keyId: string): SecretSeal
         new EncryptCommand({
           KeyId: keyId,
           Plaintext: Buffer.from(secret, 'utf8'),
-          EncryptionContext: webhookSecretEncryptionContext(endpointId),
+          EncryptionContext: encryptionContext(endpointId),
         }),
       );
       if (!CiphertextBlob) throw new Error('KMS returned no ciphertext');
@@ -40,7 +41,7 @@ export const createKmsSecretSealer = (kms: KMSClient, keyId: string): SecretSeal
         new DecryptCommand({
           KeyId: keyId,
           CiphertextBlob: Buffer.from(sealed.slice(prefix.length), 'base64'),
-          EncryptionContext: webhookSecretEncryptionContext(endpointId),
+          EncryptionContext: encryptionContext(endpointId),
         }),
       );
       if (!Plaintext) throw new Error('KMS returned no plaintext');

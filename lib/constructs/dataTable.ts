@@ -1,12 +1,20 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../lambdas/store/tableDefinition.js';
 
 /**
  * The single table, from the definition the local server and the tests use. It holds resellers'
  * tenants, keys and calls, so it is built to survive mistakes: on-demand, point-in-time recovery,
- * deletion protection, and retained when the stack is deleted.
+ * deletion protection, and retained when the stack is deleted. Its stream carries new outbox items
+ * to the webhook fan-out.
  */
 export class DataTable extends Construct {
   readonly table: Table;
@@ -22,6 +30,7 @@ export class DataTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      stream: StreamViewType[tableDefinition.streamView],
     });
     for (const index of tableDefinition.indexes) {
       this.table.addGlobalSecondaryIndex({
