@@ -75,11 +75,14 @@ export const startLocalWebhooks = async (options: {
   readonly queues: LocalWebhookQueues;
   readonly dynamoEndpoint: string;
   readonly tableName: string;
+  /** Wraps the sender, e.g. so a test can make it crash mid-batch. */
+  readonly wrapSender?: (handler: QueueHandler) => QueueHandler;
 }): Promise<LocalWebhooks> => {
   const fanOut = (await import('../lambdas/handlers/webhookFanOut.js')).handler as (
     event: DynamoDBStreamEvent,
   ) => Promise<DynamoDBBatchResponse>;
-  const sender = (await import('../lambdas/handlers/webhookSender.js')).handler as unknown as QueueHandler;
+  const loaded = (await import('../lambdas/handlers/webhookSender.js')).handler as unknown as QueueHandler;
+  const sender = options.wrapSender?.(loaded) ?? loaded;
   const stream = await startTableStreamSource({
     dynamoEndpoint: options.dynamoEndpoint,
     tableName: options.tableName,

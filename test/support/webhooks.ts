@@ -25,7 +25,13 @@ const close = (server: Server) =>
  * the local delivery queue), on a table of the test file's own, so no other file's events reach it.
  * @param retrySchedule the waits after each failed attempt (whole seconds: SQS visibility counts in them)
  */
-export const startWebhookPipeline = async (options: { retrySchedule?: string; visibilityTimeoutMs?: number } = {}) => {
+export const startWebhookPipeline = async (
+  options: {
+    retrySchedule?: string;
+    visibilityTimeoutMs?: number;
+    wrapSender?: Parameters<typeof startLocalWebhooks>[0]['wrapSender'];
+  } = {},
+) => {
   const tableName = `athos-webhooks-${randomBytes(4).toString('hex')}`;
   await ensureTable(dynamoEndpoint(), tableName);
   const queues = createLocalWebhookQueues({ visibilityTimeoutMs: options.visibilityTimeoutMs ?? 2_000 });
@@ -41,7 +47,12 @@ export const startWebhookPipeline = async (options: { retrySchedule?: string; vi
       retrySchedule: options.retrySchedule ?? '1s,1s,1s,1s,1s,1s,1s',
     }),
   });
-  const pipeline = await startLocalWebhooks({ queues, dynamoEndpoint: dynamoEndpoint(), tableName });
+  const pipeline = await startLocalWebhooks({
+    queues,
+    dynamoEndpoint: dynamoEndpoint(),
+    tableName,
+    ...(options.wrapSender ? { wrapSender: options.wrapSender } : {}),
+  });
   const table: Table = {
     db: createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint() }),
     name: tableName,
@@ -81,11 +92,15 @@ export const startReceiver = async (
 };
 
 /** Resolves once `condition` holds, checking every 50 ms; fails with `what` after `timeoutMs`. */
-export const eventually = async <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000): Promise<T> => {
+export const eventually = async <T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 30_000,
+): Promise<Exclude<T, undefined | null | false | 0 | ''>> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value;
+    if (value) return value as Exclude<T, undefined | null | false | 0 | ''>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
