@@ -10,12 +10,12 @@ import { measureListCost, measureOperations } from './bench/dynamoCost.js';
 import { measureHandlerCpu } from './bench/handlerCpu.js';
 import { runLoad, startApiProcess, type LoadResult } from './bench/load.js';
 import { measureLoadTimes } from './bench/loadTime.js';
-import { requestsFor } from './local/apiRequests.js';
-import { loadHandlers } from './local/app.js';
-import { startDynamoDbLocal } from './local/dynamodbLocal.js';
-import { ensureTable } from './local/ensureTable.js';
-import { inProcessInvoker } from './local/invokeInProcess.js';
-import { freshLocalState } from './local/localState.js';
+import { requestsFor } from '../local/apiRequests.js';
+import { loadHandlers } from '../local/app.js';
+import { startDynamoDbLocal } from '../local/dynamodbLocal.js';
+import { ensureTable } from '../local/ensureTable.js';
+import { inProcessInvoker } from '../local/invokeInProcess.js';
+import { freshLocalState } from '../local/localState.js';
 
 /**
  * `npm run bench`: cold start, cost per request and throughput, against references built in the

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../lambdas/domain/ports.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
-import { createLocalApi } from './local/app.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodbLocal.js';
-import { ensureTable } from './local/ensureTable.js';
+import { createLocalApi } from '../local/app.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodbLocal.js';
+import { ensureTable } from '../local/ensureTable.js';
 import {
   dynamoDataDirectory,
   freshLocalState,
@@ -13,9 +13,9 @@ import {
   readLocalState,
   writeLocalState,
   type LocalState,
-} from './local/localState.js';
-import { loadOpenApiDocument } from './local/openApiDocument.js';
-import { seedDemoTenant } from './local/seed.js';
+} from '../local/localState.js';
+import { loadOpenApiDocument } from '../local/openApiDocument.js';
+import { seedDemoTenant } from '../local/seed.js';
 
 // The SDK's notice about Node.js 20 (harmless here; Lambda runs Node.js 24) would bury the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,7 +1,7 @@
 import { tenantIdPattern } from '../../lambdas/domain/ids.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
 import type { TenantRecord } from '../../lambdas/domain/records.js';
-import { completeCall } from '../../lambdas/operations/completeCall.js';
+import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import {
   createTenant,
   issueApiKey,
@@ -13,12 +13,12 @@ import {
   tenantUsage,
   updateTenant,
   type AdministrationPorts,
-} from '../../lambdas/operations/tenantAdministration.js';
-import { importScoredCalls } from '../../lambdas/store/callImport.js';
+} from '../../lambdas/backoffice/tenantAdministration.js';
+import { importScoredCalls } from '../../lambdas/store/calls/importer.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
-import { sampleScore, sampleScoredCalls, sampleTranscript } from '../local/sampleCalls.js';
+import { sampleScore, sampleScoredCalls, sampleTranscript } from '../../lambdas/backoffice/sampleCalls.js';
 import { parseDuration } from './durations.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';

@@ -6,7 +6,7 @@ import { isRetryableAwsError } from '../../lambdas/store/faults.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
-import { localDynamoPort, localTableName } from '../local/localState.js';
+import { localDynamoPort, localTableName } from '../../local/localState.js';
 import { commands, type CommandContext } from './commands.js';
 import { UsageError } from './usageError.js';
 

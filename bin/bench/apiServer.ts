@@ -1,4 +1,4 @@
-import { createLocalApi, type LocalApiSettings } from '../local/app.js';
+import { createLocalApi, type LocalApiSettings } from '../../local/app.js';
 
 /**
  * The API in a process of its own, so the load generator does not share its event loop. Settings

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LocalApiSettings } from '../local/app.js';
-import { loadHandlers } from '../local/app.js';
-import { inProcessInvoker, type InProcessRequest } from '../local/invokeInProcess.js';
+import type { LocalApiSettings } from '../../local/app.js';
+import { loadHandlers } from '../../local/app.js';
+import { inProcessInvoker, type InProcessRequest } from '../../local/invokeInProcess.js';
 
 /**
  * Measures handler CPU in a process that holds nothing else: the benchmark's own heap and history

@@ -1,5 +1,5 @@
 import { systemClock } from '../../lambdas/domain/ports.js';
-import { completeCall } from '../../lambdas/operations/completeCall.js';
+import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createRedeemedCall, createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 

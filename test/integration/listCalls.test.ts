@@ -1,4 +1,4 @@
-import type { ScoredCallSpec } from '../../bin/local/seed.js';
+import type { ScoredCallSpec } from '../../local/seed.js';
 import { createRedeemedCall, createTestTenant, seedScoredCalls, testTable } from '../support/fixtures.js';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/testApi.js';
 

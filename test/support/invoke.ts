@@ -1,5 +1,5 @@
-import { loadHandlers } from '../../bin/local/app.js';
-import { inProcessInvoker, type InProcessRequest } from '../../bin/local/invokeInProcess.js';
+import { loadHandlers } from '../../local/app.js';
+import { inProcessInvoker, type InProcessRequest } from '../../local/invokeInProcess.js';
 import { assertMatchesOpenApi } from './openApiValidator.js';
 import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';
 

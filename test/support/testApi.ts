@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocalApi } from '../../bin/local/app.js';
+import { createLocalApi } from '../../local/app.js';
 import { routeList } from '../../lambdas/http/routes.js';
 import { assertMatchesOpenApi, openApiDocument } from './openApiValidator.js';
 import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { createTableInput } from '../../lambdas/store/createTableInput.js';
+import { createTableInput } from './createTableInput.js';
 import { localDynamoClient } from './dynamodbLocal.js';
 
 /**

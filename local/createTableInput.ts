@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from './tableDefinition.js';
+import { tableDefinition } from '../lambdas/store/tableDefinition.js';
 
 /** The table as a CreateTable request, for DynamoDB Local (the deployed table is built by CDK). */
 export const createTableInput = (tableName: string): CreateTableCommandInput => {

@@ -1,14 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { choosePersona, findDrill } from '../../lambdas/domain/drills.js';
-import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
-import type { CallStore, Clock } from '../../lambdas/domain/ports.js';
-import type { CallRecord } from '../../lambdas/domain/records.js';
-import { completeCall } from '../../lambdas/operations/completeCall.js';
-import { createTenant, issueApiKey } from '../../lambdas/operations/tenantAdministration.js';
-import { createCallStore } from '../../lambdas/store/callStore.js';
-import type { Table } from '../../lambdas/store/table.js';
-import { createTenantStore } from '../../lambdas/store/tenantStore.js';
-import { sampleScore, sampleTranscript } from './sampleCalls.js';
+import { choosePersona, findDrill } from '../lambdas/domain/drills.js';
+import { newCallId, newSessionId } from '../lambdas/domain/ids.js';
+import type { CallStore, Clock } from '../lambdas/domain/ports.js';
+import type { CallRecord } from '../lambdas/domain/records.js';
+import { completeCall } from '../lambdas/backoffice/completeCall.js';
+import { createTenant, issueApiKey } from '../lambdas/backoffice/tenantAdministration.js';
+import { createCallStore } from '../lambdas/store/callStore.js';
+import type { Table } from '../lambdas/store/table.js';
+import { createTenantStore } from '../lambdas/store/tenantStore.js';
+import { sampleScore, sampleTranscript } from '../lambdas/backoffice/sampleCalls.js';
 
 export interface ScoredCallSpec {
   readonly tenantId: string;

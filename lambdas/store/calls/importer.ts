@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { CallRecord } from '../domain/records.js';
-import { callKey, callTranscriptKey, listIndexKeys } from './keys.js';
-import type { Table } from './table.js';
+import type { CallRecord } from '../../domain/records.js';
+import { callKey, callTranscriptKey, listIndexKeys } from '../keys.js';
+import type { Table } from '../table.js';
 
 /** BatchWriteItem takes 25 items: 12 calls, each a call item and its transcript item. */
 const callsPerBatch = 12;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { gatewayCorsHeadersFor, preflightHeadersFor } from '../../lambdas/http/cors.js';
+import { gatewayCorsHeadersFor, preflightHeadersFor } from '../lambdas/http/cors.js';
 import {
   gatewayErrorBody,
   gatewayErrorHeaders,
   gatewayErrors,
   type GatewayErrorType,
-} from '../../lambdas/http/gatewayResponses.js';
-import type { Route } from '../../lambdas/http/routes.js';
+} from '../lambdas/http/gatewayResponses.js';
+import type { Route } from '../lambdas/http/routes.js';
 
 /**
  * API Gateway (REST, proxy integration) on a laptop: routes by the route table, builds the event

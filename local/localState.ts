@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { KeyName } from '../../lambdas/tokens/loadKeySet.js';
+import type { KeyName } from '../lambdas/tokens/loadKeySet.js';
 
 /**
  * What a local run keeps between starts, in the git-ignored `.data/`: DynamoDB Local's files, the

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { choosePersona, findDrill } from '../../lambdas/domain/drills.js';
-import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
-import type { CallRecord, Score, Transcript } from '../../lambdas/domain/records.js';
+import { choosePersona, findDrill } from '../domain/drills.js';
+import { newCallId, newSessionId } from '../domain/ids.js';
+import type { CallRecord, Score, Transcript } from '../domain/records.js';
 
 /**
  * Plausible transcripts and scores for calls the voice pipeline did not really score: demos, the

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
-import { routeList } from '../../lambdas/http/routes.js';
-import { keySetSettings, type KeyName } from '../../lambdas/tokens/loadKeySet.js';
+import { routeList } from '../lambdas/http/routes.js';
+import { keySetSettings, type KeyName } from '../lambdas/tokens/loadKeySet.js';
 import { createGateway, type GatewayOptions, type LoadedRoute, type ProxyHandler } from './gateway.js';
 
 /**
