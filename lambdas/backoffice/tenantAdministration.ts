@@ -2,9 +2,8 @@ import { generateApiKey, parseApiKey } from '../domain/apiKeys.js';
 import { AthosError } from '../domain/errors.js';
 import { newApiKeyId, newTenantId, tenantIdOfApiKeyId } from '../domain/ids.js';
 import { parseCidr } from '../domain/ipAllowlist.js';
-import type { Clock } from '../domain/ports.js';
+import type { Clock, TenantChanges, TenantStore } from '../domain/ports.js';
 import type { ApiKeyRecord, AuditRecord, TenantRecord } from '../domain/records.js';
-import type { TenantChanges, TenantStore } from '../store/tenantStore.js';
 
 /**
  * What operators do to tenants and their keys (onboarding, revocation, rotation, quotas,

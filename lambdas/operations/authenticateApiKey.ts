@@ -1,18 +1,12 @@
 import { parseApiKey } from '../domain/apiKeys.js';
 import { AthosError } from '../domain/errors.js';
 import { isIpAllowed } from '../domain/ipAllowlist.js';
+import type { ApiCaller } from '../domain/callers.js';
 import type { AuthStore, Clock } from '../domain/ports.js';
-import type { TenantRecord } from '../domain/records.js';
 
 export interface AuthenticateApiKeyPorts {
   readonly auth: AuthStore;
   readonly clock: Clock;
-}
-
-/** Who is calling: the tenant, and the key (by hash) it called with. */
-export interface ApiCaller {
-  readonly tenant: TenantRecord;
-  readonly keyHash: string;
 }
 
 /**

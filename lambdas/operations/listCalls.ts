@@ -1,6 +1,5 @@
-import type { CallLister, CallPage } from '../domain/ports.js';
 import { AthosError } from '../domain/errors.js';
-import type { CursorCodec } from '../tokens/cursors.js';
+import type { CallLister, CallPage, CursorCodec } from '../domain/ports.js';
 
 export interface ListCallsPorts {
   readonly calls: CallLister;

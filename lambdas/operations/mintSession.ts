@@ -1,8 +1,6 @@
 import { AthosError } from '../domain/errors.js';
-import type { Clock, QuotaStore } from '../domain/ports.js';
-import type { SessionTokenSigner } from '../tokens/sessionTokenSigner.js';
-import type { ApiCaller } from './authenticateApiKey.js';
-import type { KeyUsage } from './keyUsage.js';
+import type { ApiCaller } from '../domain/callers.js';
+import type { Clock, KeyUsage, QuotaStore, SessionTokenSigner } from '../domain/ports.js';
 
 export interface MintSessionPorts {
   readonly quota: QuotaStore;
@@ -29,7 +27,7 @@ export const mintSession = async (
   // Only a mint that succeeds uses the key; a refused one leaves no trace.
   await keyUsage.touch(request.caller.keyHash);
 
-  const { token, expiresAt } = await tokens.sign({
+  const { token, expiresAt } = tokens.sign({
     tenantId: tenant.tenantId,
     externalUserId: request.externalUserId,
     externalAgencyId: request.externalAgencyId,

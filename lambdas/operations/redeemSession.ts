@@ -1,10 +1,9 @@
 import { choosePersona, findDrill, type Difficulty } from '../domain/drills.js';
 import { AthosError } from '../domain/errors.js';
 import { newCallId, newSessionId } from '../domain/ids.js';
-import type { CallRedemptions, Clock } from '../domain/ports.js';
+import type { SessionClaims } from '../domain/callers.js';
+import type { CallRedemptions, Clock, ConnectionTickets } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
-import type { ConnectionTickets } from '../tokens/connectionTickets.js';
-import type { SessionClaims } from '../tokens/sessionTokenFormat.js';
 
 export interface RedeemSessionPorts {
   readonly calls: CallRedemptions;
@@ -53,7 +52,7 @@ export const redeemSession = async (
   const outcome = await calls.createRedeemedCall(call, { jti: session.jti, expiresAt: session.expiresAt });
   if (outcome === 'already-used') throw new AthosError('TOKEN_ALREADY_USED', 'Session token has already been used');
 
-  const connectionTicket = await tickets.issue({
+  const connectionTicket = tickets.issue({
     callId: call.callId,
     sessionId: call.sessionId,
     tenantId: call.tenantId,

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AthosError } from '../domain/errors.js';
+import type { CursorCodec } from '../domain/ports.js';
 import type { KeySet } from './keySet.js';
 
 /**
@@ -13,7 +14,7 @@ const tagBytes = 16;
 
 const invalidCursor = () => new AthosError('INVALID_REQUEST', 'cursor is not valid for this query');
 
-export const createCursorCodec = (keys: KeySet) => {
+export const createCursorCodec = (keys: KeySet): CursorCodec => {
   const derived = new Map<string, Buffer>();
   // A dedicated key per purpose, so the cursor secret never signs or verifies anything else.
   const aesKeyFor = (kid: string): Buffer | undefined => {
@@ -36,7 +37,6 @@ export const createCursorCodec = (keys: KeySet) => {
       return `${kid}.${sealed.toString('base64url')}`;
     },
 
-    /** @throws AthosError INVALID_REQUEST for anything but a cursor we issued for this binding */
     decode(cursor: string, binding: string): string {
       if (cursor.length > maxCursorLength) throw invalidCursor();
       const dot = cursor.indexOf('.');
@@ -61,5 +61,3 @@ export const createCursorCodec = (keys: KeySet) => {
     },
   };
 };
-
-export type CursorCodec = ReturnType<typeof createCursorCodec>;

@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import { AthosError } from '../domain/errors.js';
 import { tenantIdPattern } from '../domain/ids.js';
-import type { Clock } from '../domain/ports.js';
+import type { SessionClaims } from '../domain/callers.js';
+import type { Clock, SessionTokenVerifier } from '../domain/ports.js';
 import { verifyHs256 } from './hs256.js';
 import type { KeySet } from './keySet.js';
-import { sessionTokenAudience, type SessionClaims, type SessionTokenOptions } from './sessionTokenFormat.js';
+import { sessionTokenAudience, type SessionTokenOptions } from './sessionTokenFormat.js';
 
 /** Longer than any token we sign by a wide margin; anything longer is refused before parsing. */
 const maxTokenLength = 2_048;
@@ -27,7 +28,11 @@ const invalidToken = (cause?: unknown) => new AthosError('INVALID_TOKEN', 'Inval
 const expired = () => new AthosError('TOKEN_EXPIRED', 'Session token has expired');
 
 /** Verifies session tokens (POST /roleplay/session). */
-export const createSessionTokenVerifier = (keys: KeySet, options: SessionTokenOptions, clock: Clock) => ({
+export const createSessionTokenVerifier = (
+  keys: KeySet,
+  options: SessionTokenOptions,
+  clock: Clock,
+): SessionTokenVerifier => ({
   /**
    * @throws AthosError TOKEN_EXPIRED only for a token whose signature is valid; INVALID_TOKEN for
    *   everything else (bad signature, other algorithms, unknown kid, wrong issuer or audience,
@@ -56,5 +61,3 @@ export const createSessionTokenVerifier = (keys: KeySet, options: SessionTokenOp
     };
   },
 });
-
-export type SessionTokenVerifier = ReturnType<typeof createSessionTokenVerifier>;

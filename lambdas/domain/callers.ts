@@ -1,0 +1,18 @@
+import type { TenantRecord } from './records.js';
+
+/** Who is calling, as authentication establishes it: the principal an operation is given. */
+
+/** A reseller's backend, by its API key: the tenant, and the key (by hash) it called with. */
+export interface ApiCaller {
+  readonly tenant: TenantRecord;
+  readonly keyHash: string;
+}
+
+/** A rep's browser, by a session token: what the token says about the session it opens. */
+export interface SessionClaims {
+  readonly jti: string;
+  readonly tenantId: string;
+  readonly externalUserId: string;
+  readonly externalAgencyId: string | null;
+  readonly expiresAt: Date;
+}
