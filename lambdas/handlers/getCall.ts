@@ -5,7 +5,7 @@ import { toCallDetail } from '../http/presenters.js';
 import { routes } from '../http/routes.js';
 import { getCall } from '../operations/getCall.js';
 import { config, table } from '../runtime.js';
-import { createAuthStore } from '../store/authStore.js';
+import { createAuthStore } from '../store/apiKeys.js';
 import { createCallReader } from '../store/calls/reader.js';
 
 const calls = createCallReader(table);

@@ -9,7 +9,7 @@ import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
 import { listCalls } from '../operations/listCalls.js';
 import { config, table } from '../runtime.js';
-import { createAuthStore } from '../store/authStore.js';
+import { createAuthStore } from '../store/apiKeys.js';
 import { createCallLister } from '../store/calls/lister.js';
 import { createCursorCodec } from '../tokens/cursors.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';

@@ -9,9 +9,8 @@ import { cached, keySetMaxAgeMs } from '../cached.js';
 import { throttledKeyUsage } from '../operations/keyUsage.js';
 import { mintSession } from '../operations/mintSession.js';
 import { config, table } from '../runtime.js';
-import { createAuthStore } from '../store/authStore.js';
-import { createKeyUsageStore } from '../store/keyUsageStore.js';
-import { createQuotaStore } from '../store/quotaStore.js';
+import { createAuthStore, createKeyUsageStore } from '../store/apiKeys.js';
+import { createQuotaStore } from '../store/quota.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';
 import { createSessionTokenSigner } from '../tokens/sessionTokenSigner.js';
 

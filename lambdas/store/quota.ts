@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { QuotaStore } from '../domain/ports.js';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { QuotaStore, QuotaUsage } from '../domain/ports.js';
 import { quotaKey } from './keys.js';
 import type { Table } from './table.js';
 
@@ -29,5 +29,12 @@ export const createQuotaStore = (table: Table): QuotaStore => ({
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  },
+});
+
+export const createQuotaUsage = (table: Table): QuotaUsage => ({
+  async sessionsMinted(tenantId, month) {
+    const { Item } = await table.db.send(new GetCommand({ TableName: table.name, Key: quotaKey(tenantId, month) }));
+    return Number(Item?.sessionsMinted ?? 0);
   },
 });
