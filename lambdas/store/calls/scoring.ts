@@ -4,7 +4,15 @@ import type { CallScoring } from '../../domain/ports.js';
 import { serviceUnavailable } from '../faults.js';
 import { callKey, callTranscriptKey, listIndexKeys } from '../keys.js';
 import type { Table } from '../table.js';
+import { setAttributes, type ConditionPart } from '../updateExpressions.js';
 import { createCallReader } from './reader.js';
+
+/** Scoring applies once, to a call a rep redeemed: never to a missing call, nor twice. */
+const isRedeemed: ConditionPart = {
+  expression: '#status = :redeemed',
+  names: { '#status': 'status' },
+  values: { ':redeemed': 'redeemed' },
+};
 
 /**
  * Marks a redeemed call scored (which puts it on the list indexes) and writes its transcript beside
@@ -16,8 +24,7 @@ export const createCallScoring = (table: Table): CallScoring => {
     async recordScored(update) {
       const call = await findCall(update.callId);
       if (!call || call.status !== 'redeemed') return 'not-redeemed';
-      const indexKeys = listIndexKeys({ ...call, endedAt: update.endedAt });
-      const fields = {
+      const scored = {
         status: 'scored',
         startedAt: update.startedAt,
         endedAt: update.endedAt,
@@ -25,9 +32,8 @@ export const createCallScoring = (table: Table): CallScoring => {
         scoredAt: update.scoredAt,
         updatedAt: update.scoredAt,
         score: update.score,
-        ...indexKeys,
+        ...listIndexKeys({ ...call, endedAt: update.endedAt }),
       };
-      const names = Object.keys(fields);
       try {
         await table.db.send(
           new TransactWriteCommand({
@@ -36,13 +42,7 @@ export const createCallScoring = (table: Table): CallScoring => {
                 Update: {
                   TableName: table.name,
                   Key: callKey(update.callId),
-                  ConditionExpression: '#f0 = :redeemed',
-                  UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-                  ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-                  ExpressionAttributeValues: {
-                    ':redeemed': 'redeemed',
-                    ...Object.fromEntries(Object.values(fields).map((value, i) => [`:v${i}`, value])),
-                  },
+                  ...setAttributes(scored, isRedeemed),
                 },
               },
               {
