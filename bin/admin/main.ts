@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { AthosError } from '../../lambdas/domain/errors.js';
-import { isRetryableAwsError } from '../../lambdas/store/faults.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
@@ -147,13 +147,15 @@ const main = async (): Promise<number> => {
 /** One clear line for what went wrong, never a stack. */
 const explain = (error: unknown, tableName: string, where: string): Error => {
   if (error instanceof UsageError) return error;
-  if (isRetryableAwsError(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
+  // The store reports every fault that means "try again" as SERVICE_UNAVAILABLE.
+  if (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE') {
     const local = where.startsWith('DynamoDB Local') ? ' Is `npm start` running?' : '';
     return new Error(`cannot reach ${where}.${local}`);
   }
   if (error instanceof AthosError) return new Error(error.message);
+  if (error instanceof ResourceNotFoundException) return new Error(`table ${tableName} does not exist in ${where}`);
+  // Credential failures come from the SDK's shared providers, with no class of DynamoDB's to test.
   const name = (error as { name?: string }).name;
-  if (name === 'ResourceNotFoundException') return new Error(`table ${tableName} does not exist in ${where}`);
   if (
     name === 'UnrecognizedClientException' ||
     name === 'ExpiredTokenException' ||

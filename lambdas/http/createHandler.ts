@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { requestTimedOut } from '../domain/errors.js';
 import { authentication } from './middleware/authentication.js';
 import { cors } from './middleware/cors.js';
 import { inputValidation } from './middleware/inputValidation.js';
@@ -35,6 +36,9 @@ export const createHandler = <Principal, Input, Output>(
   type Middleware = HttpMiddleware<Principal, Input>;
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext<Principal, Input>>({
     timeoutEarlyInMillis,
+    timeoutEarlyResponse: () => {
+      throw requestTimedOut();
+    },
   });
   if (route.cors) chain.use(cors(allowedOrigins) as Middleware);
   return chain

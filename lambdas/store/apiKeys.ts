@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { serviceUnavailable } from './faults.js';
+import { serviceUnavailable } from '../domain/errors.js';
 import type { ApiKeyRepository, AuthStore, KeyUsageStore } from '../domain/ports.js';
 import type { ApiKeyRecord } from '../domain/records.js';
 import { auditPut } from './audit.js';

@@ -1,8 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from './client.js';
 
 /** Where the repositories read and write: the shared client and the table's name. */
 export interface Table {
-  readonly db: DynamoDBDocumentClient;
+  readonly db: DocumentClient;
   readonly name: string;
 }
 

@@ -37,5 +37,3 @@ export const tableAccessPolicies = {
   /** calls/lister.ts: the list indexes, whose partition keys all start with the tenant. */
   callList: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'indexes' },
 } as const satisfies Record<string, TableAccessPolicy>;
-
-export type TableAccess = keyof typeof tableAccessPolicies;

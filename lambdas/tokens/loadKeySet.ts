@@ -1,4 +1,4 @@
-import { serviceUnavailable } from '../store/faults.js';
+import { serviceUnavailable } from '../domain/errors.js';
 import { parseKeySet, type KeySet } from './keySet.js';
 
 export type KeyName = 'sessionToken' | 'connectionTicket' | 'cursor';

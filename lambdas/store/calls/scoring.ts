@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallScoring } from '../../domain/ports.js';
-import { serviceUnavailable } from '../faults.js';
+import { serviceUnavailable } from '../../domain/errors.js';
 import { callKey, callTranscriptKey, listIndexKeys } from '../keys.js';
 import type { Table } from '../table.js';
 import { setAttributes, type ConditionPart } from '../updateExpressions.js';
