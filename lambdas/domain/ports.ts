@@ -44,7 +44,8 @@ export interface QuotaStore {
   countSession(tenantId: string, month: string, limit: number | null): Promise<boolean>;
 }
 
-export interface ListCallsQuery {
+/** One page of a tenant's scored calls, as the list operation asks the store for it. */
+export interface ScoredCallsQuery {
   readonly tenantId: string;
   readonly from: string;
   readonly to?: string;
@@ -85,7 +86,7 @@ export interface CallReader {
 }
 
 export interface CallLister {
-  listScoredCalls(query: ListCallsQuery): Promise<CallPage>;
+  listScoredCalls(query: ScoredCallsQuery): Promise<CallPage>;
 }
 
 export interface CallScoring {

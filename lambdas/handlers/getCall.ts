@@ -13,6 +13,5 @@ const calls = createCallReader(table);
 export const handler = createHandler(routes.getCall, config.allowedOrigins, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => event.pathParameters?.callId ?? '',
-  run: async ({ principal, input }) =>
-    toCallDetail(await getCall({ calls }, { tenantId: principal.tenant.tenantId, callId: input })),
+  run: async ({ principal, input }) => toCallDetail(await getCall({ calls }, principal.tenant.tenantId, input)),
 });

@@ -3,9 +3,9 @@ import { apiKeyAuthenticator } from '../http/authenticators.js';
 import { createHandler } from '../http/createHandler.js';
 import { jsonObjectBody } from '../http/request.js';
 import { routes } from '../http/routes.js';
-import { mintSessionRequest } from '../http/schemas/mintSessionRequest.js';
 import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
+import { mintSessionRequest } from '../domain/requests/mintSession.js';
 import { throttledKeyUsage } from '../operations/keyUsage.js';
 import { mintSession } from '../operations/mintSession.js';
 import { config, table } from '../runtime.js';
@@ -28,8 +28,5 @@ export const handler = createHandler(routes.mintSession, config.allowedOrigins, 
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => parseWith(mintSessionRequest, jsonObjectBody(event)),
   run: async ({ principal, input }) =>
-    mintSession(
-      { quota, keyUsage, tokens: await sessionTokens(), clock: systemClock },
-      { caller: principal, ...input },
-    ),
+    mintSession({ quota, keyUsage, tokens: await sessionTokens(), clock: systemClock }, principal, input),
 });

@@ -1,22 +1,16 @@
-import { choosePersona, findDrill, type Difficulty } from '../domain/drills.js';
+import { choosePersona, findDrill } from '../domain/drills.js';
 import { AthosError } from '../domain/errors.js';
 import { newCallId, newSessionId } from '../domain/ids.js';
 import type { SessionClaims } from '../domain/callers.js';
 import type { CallRedemptions, Clock, ConnectionTickets } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
+import type { RedeemSessionRequest } from '../domain/requests/redeemSession.js';
 
 export interface RedeemSessionPorts {
   readonly calls: CallRedemptions;
   readonly tickets: ConnectionTickets;
   readonly clock: Clock;
   readonly connectionUrl: string;
-}
-
-export interface RedeemSessionRequest {
-  readonly session: SessionClaims;
-  readonly drillKey: string;
-  readonly difficulty: Difficulty;
-  readonly state?: string | undefined;
 }
 
 /**
@@ -27,14 +21,14 @@ export interface RedeemSessionRequest {
  */
 export const redeemSession = async (
   { calls, tickets, clock, connectionUrl }: RedeemSessionPorts,
+  session: SessionClaims,
   request: RedeemSessionRequest,
 ) => {
   const drill = findDrill(request.drillKey);
   if (!drill) throw new AthosError('DRILL_NOT_FOUND', 'drillKey does not name a known drill');
-  const persona = choosePersona(drill, request.difficulty, request.state);
+  const persona = choosePersona(drill, request.difficulty, request.filters?.state);
 
   const now = clock.now().toISOString();
-  const { session } = request;
   const call: CallRecord = {
     callId: newCallId(),
     tenantId: session.tenantId,

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AthosError } from '../domain/errors.js';
+import { cursorMaxLength } from '../domain/limits.js';
 import type { CursorCodec } from '../domain/ports.js';
 import type { KeySet } from './keySet.js';
 
@@ -8,7 +9,6 @@ import type { KeySet } from './keySet.js';
  * hidden and cannot be altered, and the tenant and filters are bound in as associated data: a
  * cursor used by another tenant, or with other filters, fails to decrypt instead of leaking rows.
  */
-const maxCursorLength = 1_024;
 const ivBytes = 12;
 const tagBytes = 16;
 
@@ -38,7 +38,7 @@ export const createCursorCodec = (keys: KeySet): CursorCodec => {
     },
 
     decode(cursor: string, binding: string): string {
-      if (cursor.length > maxCursorLength) throw invalidCursor();
+      if (cursor.length > cursorMaxLength) throw invalidCursor();
       const dot = cursor.indexOf('.');
       const key = dot > 0 ? aesKeyFor(cursor.slice(0, dot)) : undefined;
       const encoded = cursor.slice(dot + 1);

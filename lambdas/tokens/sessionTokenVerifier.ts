@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { AthosError } from '../domain/errors.js';
 import { tenantIdPattern } from '../domain/ids.js';
+import { externalIdMaxLength } from '../domain/limits.js';
 import type { SessionClaims } from '../domain/callers.js';
 import type { Clock, SessionTokenVerifier } from '../domain/ports.js';
 import { verifyHs256 } from './hs256.js';
@@ -20,8 +21,8 @@ const claimsSchema = z.object({
   exp: z.number(),
   nbf: z.optional(z.number()),
   tid: z.string().check(z.regex(tenantIdPattern)),
-  uid: z.string().check(z.minLength(1), z.maxLength(256)),
-  aid: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  uid: z.string().check(z.minLength(1), z.maxLength(externalIdMaxLength)),
+  aid: z.optional(z.string().check(z.minLength(1), z.maxLength(externalIdMaxLength))),
 });
 
 const invalidToken = (cause?: unknown) => new AthosError('INVALID_TOKEN', 'Invalid session token', { cause });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { externalIdMaxLength, text } from './text.js';
+import { externalIdMaxLength } from '../limits.js';
+import { text } from './text.js';
 
 export const mintSessionRequest = z.object({
   externalUserId: text(externalIdMaxLength),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { difficulties } from '../../domain/drills.js';
+import { difficulties } from '../drills.js';
 import { text } from './text.js';
 
 export const redeemSessionRequest = z.object({
