@@ -1,11 +1,11 @@
-import { tenantIdPattern } from '../../lambdas/domain/ids.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
-import type { TenantRecord } from '../../lambdas/domain/records.js';
+import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import {
   createTenant,
   issueApiKey,
   listApiKeys,
+  requireTenant,
   revokeApiKey,
   rotateApiKey,
   setTenantStatus,
@@ -283,19 +283,17 @@ export const commands: Record<string, Command> = {
       if (durationMs === undefined) throw new UsageError('--duration must be a duration such as 7m or 1h5m');
       const calls = createCallStore(context.table);
       const call = await calls.findCall(callId);
-      await completeCall(
-        { calls, clock: context.clock },
-        {
-          callId,
-          startedAt: new Date(endedAt.getTime() - durationMs).toISOString(),
-          endedAt: endedAt.toISOString(),
-          transcript:
-            values.transcript === undefined
-              ? sampleTranscript(call?.personaName ?? 'the prospect')
-              : context.readJsonFile(String(values.transcript)),
-          score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
-        },
-      );
+      const report = parseScoredCallReport({
+        callId,
+        startedAt: new Date(endedAt.getTime() - durationMs).toISOString(),
+        endedAt: endedAt.toISOString(),
+        transcript:
+          values.transcript === undefined
+            ? sampleTranscript(call?.personaName ?? 'the prospect')
+            : context.readJsonFile(String(values.transcript)),
+        score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
+      });
+      await completeCall({ calls, clock: context.clock }, report);
       const scored = await calls.findCall(callId);
       const data = {
         callId,
@@ -315,9 +313,7 @@ export const commands: Record<string, Command> = {
       const count = wholeNumber(values, 'count');
       if (count === undefined || count < 1 || count > 1_000_000)
         throw new UsageError('--count must be from 1 to 1,000,000');
-      if (!tenantIdPattern.test(tenantId) || !(await createTenantStore(context.table).findTenant(tenantId))) {
-        throw new UsageError(`no tenant has the id ${tenantId}`);
-      }
+      await requireTenant(createTenantStore(context.table), tenantId);
       const calls = sampleScoredCalls({
         tenantId,
         count,

@@ -42,7 +42,11 @@ const checkedCidrs = (cidrs: readonly string[]): string[] =>
     return `${parsed.address}/${parsed.prefix}`;
   });
 
-const existingTenant = async (tenants: TenantStore, tenantId: string): Promise<TenantRecord> => {
+/** @throws AthosError INVALID_REQUEST when no tenant has this id */
+export const requireTenant = async (
+  tenants: Pick<TenantStore, 'findTenant'>,
+  tenantId: string,
+): Promise<TenantRecord> => {
   const tenant = await tenants.findTenant(tenantId);
   if (!tenant) throw invalid(`no tenant has the id ${tenantId}`);
   return tenant;
@@ -121,7 +125,7 @@ const applyTenantChanges = async (
   const record = audit(ports, action, { ...changes });
   if (!(await ports.tenants.updateTenant(tenantId, changes, record.at, record)))
     throw invalid(`no tenant has the id ${tenantId}`);
-  return existingTenant(ports.tenants, tenantId);
+  return requireTenant(ports.tenants, tenantId);
 };
 
 /**
@@ -132,7 +136,7 @@ export const issueApiKey = async (
   ports: AdministrationPorts,
   input: { tenantId: string; label?: string | null },
 ): Promise<{ apiKey: string; record: ApiKeyRecord }> => {
-  await existingTenant(ports.tenants, input.tenantId);
+  await requireTenant(ports.tenants, input.tenantId);
   const { apiKey, record } = newKey(ports, input.tenantId, input.label ?? null);
   await ports.tenants.createApiKey(record, audit(ports, 'key.create', { keyId: record.keyId, label: record.label }));
   return { apiKey, record };
@@ -190,7 +194,7 @@ export const rotateApiKey = async (
 };
 
 export const showTenant = async ({ tenants }: AdministrationPorts, input: { tenantId: string; month: string }) => {
-  const tenant = await existingTenant(tenants, input.tenantId);
+  const tenant = await requireTenant(tenants, input.tenantId);
   const [keys, auditTrail, sessionsMinted] = await Promise.all([
     tenants.listApiKeys(tenant.tenantId),
     tenants.listAudit(tenant.tenantId, 50),
@@ -200,7 +204,7 @@ export const showTenant = async ({ tenants }: AdministrationPorts, input: { tena
 };
 
 export const tenantUsage = async ({ tenants }: AdministrationPorts, input: { tenantId: string; month: string }) => {
-  const tenant = await existingTenant(tenants, input.tenantId);
+  const tenant = await requireTenant(tenants, input.tenantId);
   const sessionsMinted = await tenants.sessionsMinted(tenant.tenantId, input.month);
   return {
     tenantId: tenant.tenantId,
@@ -212,6 +216,6 @@ export const tenantUsage = async ({ tenants }: AdministrationPorts, input: { ten
 };
 
 export const listApiKeys = async ({ tenants }: AdministrationPorts, input: { tenantId: string }) => {
-  await existingTenant(tenants, input.tenantId);
+  await requireTenant(tenants, input.tenantId);
   return (await tenants.listApiKeys(input.tenantId)).map(describeKey);
 };
