@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 /**
  * The Lambda's settings, read from the environment once per cold start and checked by one schema,
  * so a misconfigured deployment fails on its first request with a message naming the setting.
- * Key material is not here: `keys/loadKeys.ts` fetches it by reference.
+ * Key material is not here: `tokens/loadKeySet.ts` fetches it by reference.
  */
 /** A URL of one of these schemes; the checks zod's `url()` adds are not worth their bytes here. */
 const urlOf = (...schemes: string[]) =>

@@ -12,7 +12,7 @@ import type {
 /**
  * What the operations need from the outside world, as named interfaces: an operation imports these
  * and nothing else, and each implementation declares which one it satisfies. DynamoDB implements
- * the stores in `store/`; `tokens/` implements the signers, verifiers and the cursor codec.
+ * the stores in `store/`; `tokens/` the signers, the verifier, the tickets and the cursor codec.
  */
 
 export interface Clock {

@@ -42,8 +42,8 @@ const fetchSecret = async (secretArn: string, env: NodeJS.ProcessEnv): Promise<s
 
 /**
  * A key set. In AWS it comes from Secrets Manager (`<NAME>_SECRET_ARN`); locally it may be given
- * inline (`<NAME>_KEYS`), which the stack never does. Callers keep the result (see `once`): it is
- * fetched on first use, never at module load.
+ * inline (`<NAME>_KEYS`), which the stack never does. Callers keep the result for a while (see
+ * `cached.ts`): it is fetched on first use, never at module load.
  */
 export const loadKeySet = async (name: KeyName, env: NodeJS.ProcessEnv = process.env): Promise<KeySet> => {
   const settings = keySetSettings(name);
