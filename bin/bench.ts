@@ -76,8 +76,7 @@ const main = async () => {
     const tableName = 'athos-bench';
     await ensureTable(database.endpoint, tableName);
     const table = { db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }), name: tableName };
-    const settings = { dynamoEndpoint: database.endpoint, tableName, keys: freshLocalState().keys };
-    process.env.LOG_LEVEL = 'silent';
+    const settings = { dynamoEndpoint: database.endpoint, tableName, keys: freshLocalState().keys, logLevel: 'silent' };
     const invoke = inProcessInvoker(await loadHandlers(settings));
     const meter = recordDynamoCommands();
 

@@ -40,8 +40,6 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535) {
   console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
   process.exit(2);
 }
-// One line per request comes from the gateway below; handlers speak up only for warnings and errors.
-process.env.LOG_LEVEL ??= 'warn';
 
 const step = (message: string) => console.log(`• ${message}`);
 let database: DynamoDbLocal | undefined;
@@ -68,7 +66,13 @@ const main = async () => {
   if (!inMemory) writeLocalState(state);
 
   const server = await createLocalApi(
-    { dynamoEndpoint: database.endpoint, tableName: localTableName, keys: state.keys },
+    {
+      dynamoEndpoint: database.endpoint,
+      tableName: localTableName,
+      keys: state.keys,
+      // One line per request comes from the gateway; handlers speak up only for warnings and errors.
+      logLevel: process.env.LOG_LEVEL ?? 'warn',
+    },
     {
       openApiDocument: loadOpenApiDocument(),
       onRequest: ({ method, path, status, requestId, ms }) =>

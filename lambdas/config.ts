@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { logLevels, type LogLevel } from './log.js';
 
 /**
  * The Lambda's settings, read from the environment once per cold start and checked by one schema,
@@ -24,6 +25,7 @@ const configSchema = z.object({
   CONNECTION_URL: z._default(urlOf('wss', 'https'), 'wss://voice.useathos.ai/v1/connect'),
   /** Comma-separated origins the redeem route answers CORS for; `*` for any. */
   ALLOWED_ORIGINS: z._default(z.string(), '*'),
+  LOG_LEVEL: z.optional(z.enum(logLevels)),
 });
 
 export interface Config {
@@ -34,9 +36,11 @@ export interface Config {
   readonly sessionTokenTtlSeconds: number;
   readonly connectionUrl: string;
   readonly allowedOrigins: readonly string[];
+  /** Unset: `info`. */
+  readonly logLevel?: LogLevel;
 }
 
-export const readConfig = (env: NodeJS.ProcessEnv): Config => {
+export const readConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const settings = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
@@ -53,5 +57,6 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
     allowedOrigins: value.ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    ...(value.LOG_LEVEL ? { logLevel: value.LOG_LEVEL } : {}),
   };
 };

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
+import { useEnvironment } from '../lambdas/environment.js';
 import { routeList } from '../lambdas/http/routes.js';
 import { keySetSettings, type KeyName } from '../lambdas/tokens/loadKeySet.js';
 import { createGateway, type GatewayOptions, type LoadedRoute, type ProxyHandler } from './gateway.js';
@@ -15,6 +16,8 @@ export interface LocalApiSettings {
   readonly keys: Record<KeyName, string>;
   readonly allowedOrigins?: readonly string[];
   readonly connectionUrl?: string;
+  /** The handlers' LOG_LEVEL (`info`, `warn`, `error` or `silent`); unset, `info`. */
+  readonly logLevel?: string;
 }
 
 /**
@@ -28,14 +31,18 @@ export const handlerEnvironment = (settings: LocalApiSettings): Record<string, s
     AWS_REGION: 'us-east-1',
     ALLOWED_ORIGINS: (settings.allowedOrigins ?? ['*']).join(','),
     ...(settings.connectionUrl ? { CONNECTION_URL: settings.connectionUrl } : {}),
+    ...(settings.logLevel ? { LOG_LEVEL: settings.logLevel } : {}),
   };
   for (const [name, keySet] of Object.entries(settings.keys)) env[keySetSettings(name as KeyName).inline] = keySet;
   return env;
 };
 
-/** Sets the handlers' environment, then loads each handler module of the route table. */
+/**
+ * Gives the handlers their environment, then loads each handler module of the route table. A
+ * module loads once per process (per test file under Jest): the first settings are the ones kept.
+ */
 export const loadHandlers = async (settings: LocalApiSettings): Promise<LoadedRoute[]> => {
-  Object.assign(process.env, handlerEnvironment(settings));
+  useEnvironment(handlerEnvironment(settings));
   return Promise.all(
     routeList.map(async (route) => {
       const module = (await import(resolve(route.entry))) as { handler: ProxyHandler };

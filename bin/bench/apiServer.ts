@@ -5,7 +5,6 @@ import { createLocalApi, type LocalApiSettings } from '../../local/app.js';
  * arrive as JSON in BENCH_API_SETTINGS; the port it listens on goes to stdout.
  */
 const settings = JSON.parse(process.env.BENCH_API_SETTINGS ?? '{}') as LocalApiSettings;
-process.env.LOG_LEVEL = 'silent';
 const server = await createLocalApi(settings);
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();

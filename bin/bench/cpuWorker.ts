@@ -17,7 +17,6 @@ interface Job {
 }
 
 const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Job;
-process.env.LOG_LEVEL = 'silent';
 const invoke = inProcessInvoker(await loadHandlers(job.settings));
 let answers: Record<string, Record<string, unknown>> = {};
 (DynamoDBDocumentClient.prototype as unknown as { send: (command: object) => Promise<unknown> }).send = async (

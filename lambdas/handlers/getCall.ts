@@ -10,7 +10,7 @@ import { createCallReader } from '../store/calls/reader.js';
 
 const calls = createCallReader(table);
 
-export const handler = createHandler(routes.getCall, config.allowedOrigins, {
+export const handler = createHandler(routes.getCall, config, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => event.pathParameters?.callId ?? '',
   run: async ({ principal, input }) => toCallDetail(await getCall({ calls }, principal.tenant.tenantId, input)),

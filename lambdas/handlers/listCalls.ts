@@ -17,7 +17,7 @@ import { loadKeySet } from '../tokens/loadKeySet.js';
 const calls = createCallLister(table);
 const cursors = cached(keySetMaxAgeMs, async () => createCursorCodec(await loadKeySet('cursor')));
 
-export const handler = createHandler(routes.listCalls, config.allowedOrigins, {
+export const handler = createHandler(routes.listCalls, config, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => parseWith(listCallsRequest, singleQueryParameters(event)),
   run: async ({ principal, input }) => {

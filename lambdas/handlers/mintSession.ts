@@ -24,7 +24,7 @@ const sessionTokens = cached(keySetMaxAgeMs, async () =>
   ),
 );
 
-export const handler = createHandler(routes.mintSession, config.allowedOrigins, {
+export const handler = createHandler(routes.mintSession, config, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => parseWith(mintSessionRequest, jsonObjectBody(event)),
   run: async ({ principal, input }) =>

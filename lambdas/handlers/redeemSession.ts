@@ -25,7 +25,7 @@ const tickets = cached(keySetMaxAgeMs, async () =>
   createConnectionTickets(await loadKeySet('connectionTicket'), config.tokenIssuer, systemClock),
 );
 
-export const handler = createHandler(routes.redeemSession, config.allowedOrigins, {
+export const handler = createHandler(routes.redeemSession, config, {
   authenticate: sessionTokenAuthenticator(sessionTokens),
   parse: (event) => parseWith(redeemSessionRequest, jsonObjectBody(event)),
   run: async ({ principal, input }) =>
