@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ErrorCode as ServerErrorCode } from '../../lambdas/domain/errors.js';
+import type { ErrorCode as ClientErrorCode } from '../../clients/node/src/index.js';
+import { version } from '../../clients/node/src/version.js';
+
+const clientDir = join(process.cwd(), 'clients', 'node');
+
+it('the committed types are what openapi-typescript makes of the OpenAPI document today', async () => {
+  const check = await new Promise<{ code: number; output: string }>((resolve) => {
+    execFile(
+      'npm',
+      ['run', '--silent', 'check:generated'],
+      { cwd: clientDir, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+
+  // On failure: `npm run generate -w clients/node`, and review what changed for the client.
+  expect([check.code, check.output]).toEqual([0, expect.any(String)]);
+}, 120_000);
+
+it('the client knows the same error codes as the server', () => {
+  type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+  const same: Same<ClientErrorCode, ServerErrorCode> = true;
+  expect(same).toBe(true);
+});
+
+it('the version in the User-Agent is the package’s', async () => {
+  const manifest = JSON.parse(await readFile(join(clientDir, 'package.json'), 'utf8')) as { version: string };
+
+  expect(version).toBe(manifest.version);
+});
