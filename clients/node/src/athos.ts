@@ -65,7 +65,7 @@ export class Sessions {
    * Retried only after answers that say no token was issued (429, and 503 with `Retry-After`),
    * never after a timeout or a broken connection: the first request may have minted a token then,
    * and a silent second mint would count twice. Such failures are thrown
-   * ({@link AthosTimeoutError}, {@link AthosConnectionError}); mint again if that is acceptable.
+   * (`AthosTimeoutError`, `AthosConnectionError`); mint again if that is acceptable.
    */
   create(params: CreateSessionParams, options?: RequestOptions): Promise<Session> {
     return this.#send({ method: 'POST', path: '/session', body: params, retry: 'refusedOnly' }, options);
