@@ -10,12 +10,12 @@ import { measureListCost, measureOperations } from './bench/dynamoCost.js';
 import { measureHandlerCpu } from './bench/handlerCpu.js';
 import { runLoad, startApiProcess, type LoadResult } from './bench/load.js';
 import { measureLoadTimes } from './bench/loadTime.js';
-import { requestsFor } from './local/apiRequests.js';
-import { loadHandlers } from './local/app.js';
-import { startDynamoDbLocal } from './local/dynamodbLocal.js';
-import { ensureTable } from './local/ensureTable.js';
-import { inProcessInvoker } from './local/invokeInProcess.js';
-import { freshLocalState } from './local/localState.js';
+import { requestsFor } from '../local/apiRequests.js';
+import { loadHandlers } from '../local/app.js';
+import { startDynamoDbLocal } from '../local/dynamodbLocal.js';
+import { ensureTable } from '../local/ensureTable.js';
+import { inProcessInvoker } from '../local/invokeInProcess.js';
+import { freshLocalState } from '../local/localState.js';
 
 /**
  * `npm run bench`: cold start, cost per request and throughput, against references built in the
@@ -76,8 +76,7 @@ const main = async () => {
     const tableName = 'athos-bench';
     await ensureTable(database.endpoint, tableName);
     const table = { db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }), name: tableName };
-    const settings = { dynamoEndpoint: database.endpoint, tableName, keys: freshLocalState().keys };
-    process.env.LOG_LEVEL = 'silent';
+    const settings = { dynamoEndpoint: database.endpoint, tableName, keys: freshLocalState().keys, logLevel: 'silent' };
     const invoke = inProcessInvoker(await loadHandlers(settings));
     const meter = recordDynamoCommands();
 

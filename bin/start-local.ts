@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../lambdas/domain/ports.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
-import { createLocalApi } from './local/app.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodbLocal.js';
-import { ensureTable } from './local/ensureTable.js';
+import { createLocalApi } from '../local/app.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodbLocal.js';
+import { ensureTable } from '../local/ensureTable.js';
 import {
   dynamoDataDirectory,
   freshLocalState,
@@ -15,9 +15,9 @@ import {
   inMemoryWebhookSealingKeys,
   newKeySet,
   type LocalState,
-} from './local/localState.js';
-import { loadOpenApiDocument } from './local/openApiDocument.js';
-import { seedDemoTenant } from './local/seed.js';
+} from '../local/localState.js';
+import { loadOpenApiDocument } from '../local/openApiDocument.js';
+import { seedDemoTenant } from '../local/seed.js';
 import { localSqsPort, startBackOffice, startLocalCallEvents } from '../local/callEvents.js';
 import {
   createLocalWebhookQueues,
@@ -26,7 +26,8 @@ import {
   startLocalWebhooks,
 } from '../local/webhooks.js';
 import { parseRetrySchedule } from '../lambdas/domain/webhookRetries.js';
-import { handlerEnvironment } from './local/app.js';
+import { useEnvironment } from '../lambdas/environment.js';
+import { handlerEnvironment } from '../local/app.js';
 
 // The SDK's notice about Node.js 20 (harmless here; Lambda runs Node.js 24) would bury the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -70,8 +71,6 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535) {
   console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
   process.exit(2);
 }
-// One line per request comes from the gateway below; handlers speak up only for warnings and errors.
-process.env.LOG_LEVEL ??= 'warn';
 
 const step = (message: string) => console.log(`• ${message}`);
 let database: DynamoDbLocal | undefined;
@@ -110,6 +109,8 @@ const main = async () => {
     dynamoEndpoint: database.endpoint,
     tableName: localTableName,
     keys: state.keys,
+    // One line per request comes from the gateway; handlers speak up only for warnings and errors.
+    logLevel: process.env.LOG_LEVEL ?? 'warn',
     environment: {
       ...callEvents.environment,
       ...localWebhookEnvironment({
@@ -119,7 +120,7 @@ const main = async () => {
       }),
     },
   };
-  Object.assign(process.env, handlerEnvironment(localSettings));
+  useEnvironment(handlerEnvironment(localSettings));
   const backOffice = await startBackOffice(callEvents, { table, simulator });
   shutdownHooks.unshift(() => backOffice.stop());
   step(`Call events: queue ${callEvents.queueUrl}, consumer running, simulator ${simulator ? 'on' : 'off'}`);

@@ -2,11 +2,12 @@ import * as z from 'zod/mini';
 import { outboundPolicies, type OutboundPolicy } from './domain/outboundAddresses.js';
 import type { ApiMode } from './domain/testMode.js';
 import { defaultRetrySchedule, parseRetrySchedule } from './domain/webhookRetries.js';
+import { logLevels, type LogLevel } from './log.js';
 
 /**
  * The Lambda's settings, read from the environment once per cold start and checked by one schema,
  * so a misconfigured deployment fails on its first request with a message naming the setting.
- * Key material is not here: `keys/loadKeys.ts` fetches it by reference.
+ * Key material is not here: `tokens/loadKeySet.ts` fetches it by reference.
  */
 /** A URL of one of these schemes; the checks zod's `url()` adds are not worth their bytes here. */
 const urlOf = (...schemes: string[]) =>
@@ -43,6 +44,7 @@ const configSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: z.optional(z.string().check(z.refine((text) => parseRetrySchedule(text) !== undefined))),
   /** `public` (AWS): https to public addresses only; `local` also allows http and loopback. */
   WEBHOOK_OUTBOUND_POLICY: z._default(z.enum(outboundPolicies), 'public'),
+  LOG_LEVEL: z.optional(z.enum(logLevels)),
 });
 
 export interface Config {
@@ -62,9 +64,11 @@ export interface Config {
   readonly webhookKmsKeyId?: string;
   readonly webhookRetrySchedule: readonly number[];
   readonly webhookOutboundPolicy: OutboundPolicy;
+  /** Unset: `info`. */
+  readonly logLevel?: LogLevel;
 }
 
-export const readConfig = (env: NodeJS.ProcessEnv): Config => {
+export const readConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const settings = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
@@ -94,6 +98,7 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
       ? (parseRetrySchedule(value.WEBHOOK_RETRY_SCHEDULE) as number[])
       : defaultRetrySchedule,
     webhookOutboundPolicy: value.WEBHOOK_OUTBOUND_POLICY,
+    ...(value.LOG_LEVEL ? { logLevel: value.LOG_LEVEL } : {}),
   };
 };
 

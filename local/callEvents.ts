@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ProxyHandler } from '../bin/local/gateway.js';
+import type { ProxyHandler } from './gateway.js';
 import type { Route } from '../lambdas/http/routes.js';
 import { log } from '../lambdas/log.js';
 import { callKey } from '../lambdas/store/keys.js';

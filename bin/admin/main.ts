@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { AthosError } from '../../lambdas/domain/errors.js';
-import { isRetryableAwsError } from '../../lambdas/store/faults.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
-import { localDynamoPort, localTableName } from '../local/localState.js';
+import { localDynamoPort, localTableName } from '../../local/localState.js';
 import { createSqsClient } from '../../lambdas/queue/client.js';
+import { isRetryableAwsFault } from '../../lambdas/store/awsFaults.js';
 import { defaultLocalQueueUrl } from '../../local/callEvents.js';
 import { commands, type CommandContext } from './commands.js';
 import { webhookCommands } from './webhookCommands.js';
@@ -231,17 +232,19 @@ const memo = <T>(make: () => T) => {
 /** One clear line for what went wrong, never a stack. */
 const explain = (error: unknown, tableName: string, where: string): Error => {
   if (error instanceof UsageError) return error;
-  if (isRetryableAwsError(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
+  // The store reports every fault that means "try again" as SERVICE_UNAVAILABLE; SQS's come bare.
+  if (isRetryableAwsFault(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
     const local =
       where.startsWith('DynamoDB Local') || where.startsWith('the local queue') ? ' Is `npm start` running?' : '';
     return new Error(`cannot reach ${where}.${local}`);
   }
   if (error instanceof AthosError) return new Error(error.message);
+  if (error instanceof ResourceNotFoundException) return new Error(`table ${tableName} does not exist in ${where}`);
+  // Credential failures come from the SDK's shared providers, with no class of DynamoDB's to test.
   const name = (error as { name?: string }).name;
   if (name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue') {
     return new Error(`no queue at ${where}`);
   }
-  if (name === 'ResourceNotFoundException') return new Error(`table ${tableName} does not exist in ${where}`);
   if (
     name === 'UnrecognizedClientException' ||
     name === 'ExpiredTokenException' ||

@@ -23,7 +23,7 @@ import { createWebhookDeliveryStore } from '../../lambdas/store/webhooks/deliver
 import { createWebhookEndpointStore } from '../../lambdas/store/webhooks/endpoints.js';
 import { createWebhookOutbox } from '../../lambdas/store/webhooks/outbox.js';
 import { createWebhookSecretSealer, webhookSealingKeysSetting } from '../../lambdas/tokens/webhookSecretSealer.js';
-import { inMemoryWebhookSealingKeys, readLocalState } from '../local/localState.js';
+import { inMemoryWebhookSealingKeys, readLocalState } from '../../local/localState.js';
 import { lines, required, table, wholeNumber, type Command, type CommandContext, type Values } from './commands.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';

@@ -2,6 +2,7 @@ import { deliverWebhook } from '../backoffice/webhooks/deliver.js';
 import { emfWebhookMetrics } from '../backoffice/webhooks/emfMetrics.js';
 import { createWebhookPoster } from '../backoffice/webhooks/outbound.js';
 import { requireSetting } from '../config.js';
+import { environment } from '../environment.js';
 import { systemClock } from '../domain/ports.js';
 import { deliveryMessageSchema } from '../domain/webhooks.js';
 import { createSqsClient } from '../queue/client.js';
@@ -19,7 +20,7 @@ const visibility = createSqsVisibility(
 const ports = {
   deliveries: createWebhookDeliveryStore(table),
   endpoints: createWebhookEndpointStore(table),
-  sealer: createWebhookSecretSealer({ region: config.region, kmsKeyId: config.webhookKmsKeyId, env: process.env }),
+  sealer: createWebhookSecretSealer({ region: config.region, kmsKeyId: config.webhookKmsKeyId, env: environment() }),
   poster: createWebhookPoster({ policy: config.webhookOutboundPolicy }),
   clock: systemClock,
   schedule: config.webhookRetrySchedule,

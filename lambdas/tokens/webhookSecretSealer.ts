@@ -1,5 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { SecretSealer } from '../domain/webhookPorts.js';
+import type { Environment } from '../environment.js';
 import { parseKeySet } from './keySet.js';
 import { createKmsSecretSealer } from './kmsSecretSealer.js';
 import { createLocalSecretSealer } from './secretSealing.js';
@@ -14,7 +15,7 @@ export const webhookSealingKeysSetting = 'WEBHOOK_SEALING_KEYS';
 export const createWebhookSecretSealer = (settings: {
   region: string;
   kmsKeyId?: string | undefined;
-  env: NodeJS.ProcessEnv;
+  env: Environment;
 }): SecretSealer => {
   const inline = settings.env[webhookSealingKeysSetting];
   if (inline) return createLocalSecretSealer(parseKeySet(webhookSealingKeysSetting, inline));

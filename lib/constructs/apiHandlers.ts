@@ -6,7 +6,11 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { Route } from '../../lambdas/http/routes.js';
-import { tableAccessPolicies, type TableAccess, type TableAccessPolicy } from '../../lambdas/store/tableAccess.js';
+import {
+  tableAccessPolicies,
+  type TableAccessIntent,
+  type TableAccessPolicy,
+} from '../../lambdas/store/tableAccess.js';
 import { tableDefinition } from '../../lambdas/store/tableDefinition.js';
 import { keySetSettings, type KeyName } from '../../lambdas/tokens/loadKeySet.js';
 import type { StageConfig } from '../stageConfig.js';
@@ -56,8 +60,8 @@ export class ApiHandlers extends Construct {
   }
 }
 
-/** The statement that grants one table access of `tableAccess.ts`, and nothing more. */
-export const tableStatement = (table: ITable, access: TableAccess) => {
+/** The statement that grants one table access of `tableAccess.ts` (a route's, or a back-office function's). */
+export const tableStatement = (table: ITable, access: TableAccessIntent) => {
   const policy: TableAccessPolicy = tableAccessPolicies[access];
   return new PolicyStatement({
     actions: [...policy.actions],

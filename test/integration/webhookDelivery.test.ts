@@ -11,7 +11,7 @@ import { createUrlVetter } from '../../lambdas/backoffice/webhooks/outbound.js';
 import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import { testTwinOf } from '../../lambdas/domain/testMode.js';
-import { completeCall } from '../../lambdas/operations/completeCall.js';
+import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { createWebhookDeliveryStore } from '../../lambdas/store/webhooks/deliveries.js';

@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocalApi } from '../../bin/local/app.js';
+import { createLocalApi } from '../../local/app.js';
 import { routeList } from '../../lambdas/http/routes.js';
 import { assertMatchesOpenApi, openApiDocument } from './openApiValidator.js';
-import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';
+import { dynamoEndpoint, testKeys, testLogLevel, testTableName } from './testSettings.js';
 
 export interface ApiResponse {
   readonly status: number;
@@ -38,6 +38,7 @@ export const startTestApi = async (options: { allowedOrigins?: readonly string[]
       dynamoEndpoint: dynamoEndpoint(),
       tableName: testTableName,
       keys: testKeys,
+      logLevel: testLogLevel(),
       ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     },
     { openApiDocument },

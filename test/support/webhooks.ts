@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ensureTable } from '../../bin/local/ensureTable.js';
+import { ensureTable } from '../../local/ensureTable.js';
+import { useEnvironment } from '../../lambdas/environment.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createWebhookListener, type ListenerAnswer, type ReceivedWebhook } from '../../local/webhookListener.js';
@@ -37,10 +38,11 @@ export const startWebhookPipeline = async (
   const queues = createLocalWebhookQueues({ visibilityTimeoutMs: options.visibilityTimeoutMs ?? 2_000 });
   const sqsServer = createSqsEndpoint([queues.deliveries, queues.deadLetters]);
   const sqsEndpoint = await listen(sqsServer);
-  Object.assign(process.env, {
+  useEnvironment({
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamoEndpoint(),
     AWS_REGION: 'us-east-1',
+    LOG_LEVEL: 'silent',
     ...localWebhookEnvironment({
       sqsEndpoint,
       sealingKeys: testWebhookSealingKeys,

@@ -6,7 +6,7 @@ import { statusAfter, type CallProgress, type CallStep, type ScoreFacts } from '
 import type { CallLifecycle } from '../../domain/ports.js';
 import type { Score } from '../../domain/records.js';
 import type { AnnouncedCall, WebhookEventType } from '../../domain/webhooks.js';
-import { serviceUnavailable } from '../faults.js';
+import { serviceUnavailable } from '../../domain/errors.js';
 import { callKey, callTranscriptKey, listIndexKeys } from '../keys.js';
 import type { Table, TransactItem } from '../table.js';
 import { webhookOutboxItems } from '../webhooks/outbox.js';
