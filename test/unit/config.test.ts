@@ -11,7 +11,20 @@ describe('Lambda configuration', () => {
       sessionTokenTtlSeconds: 300,
       connectionUrl: 'wss://voice.useathos.ai/v1/connect',
       allowedOrigins: ['https://a.example', 'https://b.example'],
+      simulatedCallSeconds: 60,
+      simulatedModes: ['test'],
+      webhookRetrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+      webhookOutboundPolicy: 'public',
     });
+  });
+
+  it('takes a shortened webhook retry schedule and the local outbound rules, refusing others', () => {
+    expect(readConfig({ ...base, WEBHOOK_RETRY_SCHEDULE: '1s,2s', WEBHOOK_OUTBOUND_POLICY: 'local' })).toMatchObject({
+      webhookRetrySchedule: [1_000, 2_000],
+      webhookOutboundPolicy: 'local',
+    });
+    expect(() => readConfig({ ...base, WEBHOOK_RETRY_SCHEDULE: '1d' })).toThrow('WEBHOOK_RETRY_SCHEDULE');
+    expect(() => readConfig({ ...base, WEBHOOK_OUTBOUND_POLICY: 'anything' })).toThrow('WEBHOOK_OUTBOUND_POLICY');
   });
 
   it('takes a DynamoDB Local endpoint and a token lifetime', () => {
