@@ -9,10 +9,10 @@ export interface CliResult {
 }
 
 /**
- * Runs `athos-admin` as an operator would (a separate process), against the test table, with
- * `--json`. `env` adds to the environment, e.g. ATHOS_ADMIN_NOW to pin its clock.
+ * Runs `athos-admin` as an operator would (a separate process), against the test table (or
+ * `table`), with `--json`. `env` adds to the environment, e.g. ATHOS_ADMIN_NOW to pin its clock.
  */
-export const admin = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+export const admin = (args: string[], env: Record<string, string> = {}, table = testTableName): Promise<CliResult> =>
   new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -20,7 +20,7 @@ export const admin = (args: string[], env: Record<string, string> = {}): Promise
         'bin/athos-admin.js',
         ...args,
         '--table',
-        testTableName,
+        table,
         '--endpoint',
         dynamoEndpoint(),
         '--json',
