@@ -1,32 +1,43 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { log } from '../log.js';
+
+/** Records handled side by side: each is independent of the others, and DynamoDB is the wait. */
+const concurrency = 10;
 
 /**
  * Every consumer of the table's stream is this shape: the new image of each inserted item that
- * `parse` recognises, handled in order. On the first failure the rest of the batch is left and
- * that record is reported (`ReportBatchItemFailures`), so Lambda retries from it: a shard is
- * ordered, so later records wait. Log lines name records by id, never by content.
+ * `parse` recognises, handled side by side (the handler must not care about order, and must be
+ * idempotent). The earliest record that failed is reported (`ReportBatchItemFailures`), so Lambda
+ * retries from it; what succeeded after it runs again, and changes nothing the second time. Log
+ * lines name records by id, never by content.
  */
 export const createStreamHandler =
   <T>(parse: (image: Record<string, unknown>) => T | undefined, handle: (item: T) => Promise<void>) =>
   async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    for (const record of event.Records) {
-      const image = record.dynamodb?.NewImage;
-      if (record.eventName !== 'INSERT' || !image) continue;
-      const item = parse(unmarshall(image as Record<string, AttributeValue>));
-      if (item === undefined) continue;
-      try {
-        await handle(item);
-      } catch (error) {
-        log('error', 'stream record failed; Lambda will retry from it', {
-          eventID: record.eventID,
-          sequenceNumber: record.dynamodb?.SequenceNumber,
-          error: error instanceof Error ? error.name : 'Error',
-        });
-        return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    const failed = new Set<DynamoDBRecord>();
+    let next = 0;
+    const work = async () => {
+      while (next < event.Records.length) {
+        const record = event.Records[next++] as DynamoDBRecord;
+        const image = record.dynamodb?.NewImage;
+        if (record.eventName !== 'INSERT' || !image) continue;
+        const item = parse(unmarshall(image as Record<string, AttributeValue>));
+        if (item === undefined) continue;
+        try {
+          await handle(item);
+        } catch (error) {
+          failed.add(record);
+          log('error', 'stream record failed; Lambda will retry from it', {
+            eventID: record.eventID,
+            sequenceNumber: record.dynamodb?.SequenceNumber,
+            error: error instanceof Error ? error.name : 'Error',
+          });
+        }
       }
-    }
-    return { batchItemFailures: [] };
+    };
+    await Promise.all(Array.from({ length: concurrency }, work));
+    const first = event.Records.find((record) => failed.has(record));
+    return { batchItemFailures: first ? [{ itemIdentifier: first.dynamodb?.SequenceNumber ?? '' }] : [] };
   };
