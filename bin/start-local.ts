@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../lambdas/domain/ports.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
-import { createLocalApi } from './local/app.js';
+import { createLocalApi, handlerEnvironment } from './local/app.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodbLocal.js';
 import { ensureTable } from './local/ensureTable.js';
 import {
@@ -80,18 +80,22 @@ const main = async () => {
 
   const callEvents = await startLocalCallEvents({ port: localSqsPort, simulatedCallSeconds });
   shutdownHooks.push(() => callEvents.close());
-  const backOffice = await startBackOffice(callEvents, { table, simulator });
+  const apiSettings = {
+    dynamoEndpoint: database.endpoint,
+    tableName: localTableName,
+    keys: state.keys,
+    environment: callEvents.environment,
+  };
+  const backOffice = await startBackOffice(callEvents, {
+    table,
+    simulator,
+    environment: handlerEnvironment(apiSettings),
+  });
   shutdownHooks.unshift(() => backOffice.stop());
   step(`Call events: queue ${callEvents.queueUrl}, consumer running, simulator ${simulator ? 'on' : 'off'}`);
 
   const server = await createLocalApi(
-    {
-      dynamoEndpoint: database.endpoint,
-      tableName: localTableName,
-      keys: state.keys,
-      environment: callEvents.environment,
-      wrapHandler: backOffice.observeRedeems,
-    },
+    { ...apiSettings, wrapHandler: backOffice.observeRedeems },
     {
       openApiDocument: loadOpenApiDocument(),
       onRequest: ({ method, path, status, requestId, ms }) =>

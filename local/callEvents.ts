@@ -108,15 +108,15 @@ export interface BackOffice {
 }
 
 /**
- * Starts the consumer and, unless turned off, the simulator: the deployed handlers, loaded here
- * once the environment is set. In AWS the table's stream tells the simulator of new calls;
+ * Starts the consumer and, unless turned off, the simulator: the deployed handlers, loaded with
+ * the environment the API's handlers get (`handlerEnvironment`) plus the queues'. In AWS the table's stream tells the simulator of new calls;
  * locally the redeem's own answer does, so redeem does no extra work in either place.
  */
 export const startBackOffice = async (
   callEvents: LocalCallEvents,
-  options: { table: Table; simulator: boolean },
+  options: { table: Table; simulator: boolean; environment: Record<string, string> },
 ): Promise<BackOffice> => {
-  Object.assign(process.env, callEvents.environment);
+  Object.assign(process.env, options.environment, callEvents.environment);
   const { handler: consume } = await import('../lambdas/handlers/callEvents.js');
   const consumer = startQueueEventSource({ queue: callEvents.queues.events, handler: consume });
   const simulate = options.simulator ? (await import('../lambdas/handlers/simulateCalls.js')).handler : undefined;
