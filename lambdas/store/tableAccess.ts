@@ -36,6 +36,17 @@ export const tableAccessPolicies = {
   callRead: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
   /** callStore.listScoredCalls: the list indexes, whose partition keys all start with the tenant. */
   callList: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'indexes' },
+  /** calls/lifecycle: a call's state, read before each event is applied. */
+  callEventRead: { actions: ['dynamodb:GetItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
+  /** calls/lifecycle: the call item's conditional updates, alone or in a transaction. */
+  callEventUpdate: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
+  /** calls/lifecycle: the transcript beside the call, only with the call's own update. */
+  transcriptWrite: {
+    actions: ['dynamodb:PutItem'],
+    leadingKeyPrefixes: [entityPrefixes.call],
+    on: 'table',
+    onlyWithin: 'TransactWriteItems',
+  },
 } as const satisfies Record<string, TableAccessPolicy>;
 
 export type TableAccess = keyof typeof tableAccessPolicies;

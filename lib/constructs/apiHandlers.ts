@@ -6,7 +6,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { Route } from '../../lambdas/http/routes.js';
-import { tableAccessPolicies, type TableAccessPolicy } from '../../lambdas/store/tableAccess.js';
+import { tableAccessPolicies, type TableAccess, type TableAccessPolicy } from '../../lambdas/store/tableAccess.js';
 import { tableDefinition } from '../../lambdas/store/tableDefinition.js';
 import { keySetSettings, type KeyName } from '../../lambdas/tokens/loadKeySet.js';
 import type { StageConfig } from '../stageConfig.js';
@@ -56,7 +56,8 @@ export class ApiHandlers extends Construct {
   }
 }
 
-const tableStatement = (table: ITable, access: Route['tableAccess'][number]) => {
+/** A function's permission for one kind of table access (`lambdas/store/tableAccess.ts`). */
+export const tableStatement = (table: ITable, access: TableAccess) => {
   const policy: TableAccessPolicy = tableAccessPolicies[access];
   return new PolicyStatement({
     actions: [...policy.actions],
