@@ -52,7 +52,7 @@ export const startTestApi = async (
   let stopBackOffice = async () => {};
   let wrapHandler: Parameters<typeof createLocalApi>[0]['wrapHandler'];
   if (options.callEvents) {
-    callEvents = await startLocalCallEvents({ port: 0, simulatedCallSeconds: 0, visibilityTimeoutMs: 500 });
+    callEvents = await startLocalCallEvents({ port: 0, simulatedCallSeconds: 0 });
     const backOffice = await startBackOffice(callEvents, {
       table: testTable(),
       simulator: true,
