@@ -151,7 +151,7 @@ const main = async (): Promise<number> => {
   const queue = memo(connectQueue(values));
   const context: CommandContext = {
     table,
-    queue,
+    queue: queue.get,
     clock: adminClock(),
     actor: values.actor ?? userInfo().username,
     readJsonFile: (path) => {
@@ -168,21 +168,17 @@ const main = async (): Promise<number> => {
     process.stdout.write(values.json ? `${JSON.stringify(result.data)}\n` : `${result.text}\n`);
     return 0;
   } catch (error) {
-    throw explain(error, table.name, queue.made ? queue().where : where);
+    throw explain(error, table.name, queue.made() ? queue.get().where : where);
   } finally {
     table.db.destroy();
-    if (queue.made) queue().sqs.destroy();
+    if (queue.made()) queue.get().sqs.destroy();
   }
 };
 
 /** Made on first use, so commands that never touch the queue never need its settings. */
 const memo = <T>(make: () => T) => {
   let made: { value: T } | undefined;
-  return Object.assign(() => (made ??= { value: make() }).value, {
-    get made() {
-      return made !== undefined;
-    },
-  });
+  return { get: () => (made ??= { value: make() }).value, made: () => made !== undefined };
 };
 
 /** One clear line for what went wrong, never a stack. */
