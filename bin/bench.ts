@@ -12,12 +12,12 @@ import { runLoad, startApiProcess, type LoadResult } from './bench/load.js';
 import { measureLoadTimes } from './bench/loadTime.js';
 import { measureEventBurst, type BurstRound } from './bench/eventBurst.js';
 import { startLocalCallEvents } from '../local/callEvents.js';
-import { requestsFor } from './local/apiRequests.js';
-import { loadHandlers } from './local/app.js';
-import { startDynamoDbLocal } from './local/dynamodbLocal.js';
-import { ensureTable } from './local/ensureTable.js';
-import { inProcessInvoker } from './local/invokeInProcess.js';
-import { freshLocalState } from './local/localState.js';
+import { requestsFor } from '../local/apiRequests.js';
+import { loadHandlers } from '../local/app.js';
+import { startDynamoDbLocal } from '../local/dynamodbLocal.js';
+import { ensureTable } from '../local/ensureTable.js';
+import { inProcessInvoker } from '../local/invokeInProcess.js';
+import { freshLocalState } from '../local/localState.js';
 
 /**
  * `npm run bench`: cold start, cost per request and throughput, against references built in the
@@ -84,9 +84,9 @@ const main = async () => {
       dynamoEndpoint: database.endpoint,
       tableName,
       keys: freshLocalState().keys,
+      logLevel: 'silent',
       environment: callEvents.environment,
     };
-    process.env.LOG_LEVEL = 'silent';
     const invoke = inProcessInvoker(await loadHandlers(settings));
     const meter = recordDynamoCommands();
 
@@ -254,8 +254,7 @@ const report = (figures: Record<string, unknown> & { sizeRows: { name: string; b
     );
   }
   const burst = figures.eventBurst as
-    | { rounds: BurstRound[]; ratioMedian: number; ratioMin: number; ratioMax: number }
-    | undefined;
+    { rounds: BurstRound[]; ratioMedian: number; ratioMin: number; ratioMax: number } | undefined;
   if (burst) {
     const perSecond = burst.rounds.map((round) => Math.round(round.events / round.burstSeconds)).join(', ');
     console.log(

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../lambdas/domain/ports.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
-import { createLocalApi, handlerEnvironment } from './local/app.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodbLocal.js';
-import { ensureTable } from './local/ensureTable.js';
+import { createLocalApi, handlerEnvironment } from '../local/app.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodbLocal.js';
+import { ensureTable } from '../local/ensureTable.js';
 import {
   dynamoDataDirectory,
   freshLocalState,
@@ -13,9 +13,9 @@ import {
   readLocalState,
   writeLocalState,
   type LocalState,
-} from './local/localState.js';
-import { loadOpenApiDocument } from './local/openApiDocument.js';
-import { seedDemoTenant } from './local/seed.js';
+} from '../local/localState.js';
+import { loadOpenApiDocument } from '../local/openApiDocument.js';
+import { seedDemoTenant } from '../local/seed.js';
 import { localSqsPort, startBackOffice, startLocalCallEvents } from '../local/callEvents.js';
 
 // The SDK's notice about Node.js 20 (harmless here; Lambda runs Node.js 24) would bury the output.
@@ -51,8 +51,6 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535) {
   console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
   process.exit(2);
 }
-// One line per request comes from the gateway below; handlers speak up only for warnings and errors.
-process.env.LOG_LEVEL ??= 'warn';
 
 const step = (message: string) => console.log(`• ${message}`);
 let database: DynamoDbLocal | undefined;
@@ -84,6 +82,8 @@ const main = async () => {
     dynamoEndpoint: database.endpoint,
     tableName: localTableName,
     keys: state.keys,
+    // One line per request comes from the gateway; handlers speak up only for warnings and errors.
+    logLevel: process.env.LOG_LEVEL ?? 'warn',
     environment: callEvents.environment,
   };
   const backOffice = await startBackOffice(callEvents, {
@@ -130,10 +130,10 @@ ${keyLine}
   curl -s -X POST ${base}/roleplay/session -H "Authorization: Bearer $ATHOS_SESSION_TOKEN" ${json} -d '{"drillKey":"ma-full-sale","difficulty":"Advanced","filters":{"state":"CA"}}'
 
 ${
-    simulator
-      ? `   The simulator plays the call: it is scored, listed and readable about ${simulatedCallSeconds + 3} s after the redeem.`
-      : '   The simulator is off (--no-simulator): score the call with `npm run admin -- events send --file EVENT.json`.'
-  }
+  simulator
+    ? `   The simulator plays the call: it is scored, listed and readable about ${simulatedCallSeconds + 3} s after the redeem.`
+    : '   The simulator is off (--no-simulator): score the call with `npm run admin -- events send --file EVENT.json`.'
+}
 
 3. List scored calls, newest first:
   curl -s "${base}/calls?from=2020-01-01T00:00:00Z&limit=5" -H "Authorization: Bearer $ATHOS_API_KEY"

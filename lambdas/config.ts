@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import type { ApiMode } from './domain/testMode.js';
+import { logLevels, type LogLevel } from './log.js';
 
 /**
  * The Lambda's settings, read from the environment once per cold start and checked by one schema,
  * so a misconfigured deployment fails on its first request with a message naming the setting.
- * Key material is not here: `keys/loadKeys.ts` fetches it by reference.
+ * Key material is not here: `tokens/loadKeySet.ts` fetches it by reference.
  */
 /** A URL of one of these schemes; the checks zod's `url()` adds are not worth their bytes here. */
 const urlOf = (...schemes: string[]) =>
@@ -33,6 +34,7 @@ const configSchema = z.object({
   SIMULATED_CALL_SECONDS: z._default(z.string().check(z.regex(/^\d{1,3}$/)), '60'),
   /** Which calls the simulator plays: `test` in AWS, `live,test` under `npm start`. */
   SIMULATED_MODES: z._default(z.string().check(z.regex(/^(live|test)(,(live|test))*$/)), 'test'),
+  LOG_LEVEL: z.optional(z.enum(logLevels)),
 });
 
 export interface Config {
@@ -48,9 +50,11 @@ export interface Config {
   readonly sqsEndpoint?: string;
   readonly simulatedCallSeconds: number;
   readonly simulatedModes: readonly ApiMode[];
+  /** Unset: `info`. */
+  readonly logLevel?: LogLevel;
 }
 
-export const readConfig = (env: NodeJS.ProcessEnv): Config => {
+export const readConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const settings = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
@@ -74,6 +78,7 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
     ...(value.SQS_ENDPOINT ? { sqsEndpoint: value.SQS_ENDPOINT } : {}),
     simulatedCallSeconds: Number(value.SIMULATED_CALL_SECONDS),
     simulatedModes: value.SIMULATED_MODES.split(',') as ApiMode[],
+    ...(value.LOG_LEVEL ? { logLevel: value.LOG_LEVEL } : {}),
   };
 };
 

@@ -73,7 +73,7 @@ export class AthosExternalApiStack extends Stack {
     for (const [name, secret] of Object.entries(secrets)) {
       new CfnOutput(this, `${name[0]?.toUpperCase()}${name.slice(1)}SecretArn`, {
         value: secret.secretArn,
-        description: `The ${name} key set (rotate by kid, see README)`,
+        description: `The ${name} key set (rotate by kid, see docs/operating.md)`,
       });
     }
   }

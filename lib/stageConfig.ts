@@ -5,7 +5,7 @@ import { routes } from '../lambdas/http/routes.js';
 /**
  * A deployment's settings, from CDK context (`cdk.json`, or `-c athos:<name>=<value>` on the command
  * line). Read once, in `bin/app.ts`, and checked here, so a bad setting stops `cdk synth` with its
- * name instead of surfacing at runtime. Every setting is listed in the README.
+ * name instead of surfacing at runtime. Every setting is listed in docs/deploy.md.
  */
 
 const logRetentionDays = [

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ProxyHandler } from '../bin/local/gateway.js';
+import type { ProxyHandler } from './gateway.js';
 import type { Route } from '../lambdas/http/routes.js';
-import { log } from '../lambdas/log.js';
+import { createLog } from '../lambdas/log.js';
+import { useEnvironment } from '../lambdas/environment.js';
 import { callKey } from '../lambdas/store/keys.js';
 import type { Table } from '../lambdas/store/table.js';
 import { LocalQueue } from './queue.js';
@@ -116,7 +117,8 @@ export const startBackOffice = async (
   callEvents: LocalCallEvents,
   options: { table: Table; simulator: boolean; environment: Record<string, string> },
 ): Promise<BackOffice> => {
-  Object.assign(process.env, options.environment, callEvents.environment);
+  useEnvironment({ ...options.environment, ...callEvents.environment });
+  const log = createLog(options.environment.LOG_LEVEL as never);
   const { handler: consume } = await import('../lambdas/handlers/callEvents.js');
   const consumer = startQueueEventSource({ queue: callEvents.queues.events, handler: consume });
   const simulate = options.simulator ? (await import('../lambdas/handlers/simulateCalls.js')).handler : undefined;

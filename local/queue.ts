@@ -88,7 +88,9 @@ export class LocalQueue {
    * Up to `max` visible messages, hidden for the visibility timeout. With `waitMs`, waits that long
    * for one to become visible (long polling); returns early, empty, when the queue is closed.
    */
-  async receive(options: { max?: number; visibilityTimeoutMs?: number; waitMs?: number } = {}): Promise<ReceivedMessage[]> {
+  async receive(
+    options: { max?: number; visibilityTimeoutMs?: number; waitMs?: number } = {},
+  ): Promise<ReceivedMessage[]> {
     const deadline = Date.now() + (options.waitMs ?? 0);
     for (;;) {
       const received = this.take(options.max ?? 10, options.visibilityTimeoutMs ?? this.options.visibilityTimeoutMs);

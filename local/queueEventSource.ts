@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lambdaContext } from '../bin/local/gateway.js';
+import { lambdaContext } from './gateway.js';
 import type { LocalQueue, ReceivedMessage } from './queue.js';
 import { queueArnOf } from './sqsEndpoint.js';
 

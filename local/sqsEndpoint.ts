@@ -108,7 +108,10 @@ export const createSqsEndpoint = (queues: readonly LocalQueue[]): Server => {
             SentTimestamp: String(message.sentAt),
           },
           MessageAttributes: Object.fromEntries(
-            Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+            Object.entries(message.attributes).map(([name, value]) => [
+              name,
+              { DataType: 'String', StringValue: value },
+            ]),
           ),
         })),
       };

@@ -5,12 +5,13 @@ import { apiModes, type ApiMode } from '../../lambdas/domain/testMode.js';
 import { createSqsDeadLetters } from '../../lambdas/queue/sqsDeadLetters.js';
 import { createSqsEventQueue } from '../../lambdas/queue/sqsEventQueue.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
-import type { TenantRecord } from '../../lambdas/domain/records.js';
-import { completeCall } from '../../lambdas/operations/completeCall.js';
+import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
+import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import {
   createTenant,
   issueApiKey,
   listApiKeys,
+  requireTenant,
   revokeApiKey,
   rotateApiKey,
   setTenantStatus,
@@ -18,13 +19,12 @@ import {
   tenantUsage,
   updateTenant,
   type AdministrationPorts,
-} from '../../lambdas/operations/tenantAdministration.js';
-import { importScoredCalls } from '../../lambdas/store/callImport.js';
+} from '../../lambdas/backoffice/tenantAdministration.js';
+import { importScoredCalls } from '../../lambdas/store/calls/importer.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
-import { sampleScore, sampleTranscript } from '../../lambdas/backoffice/sampleConversation.js';
-import { sampleScoredCalls } from '../local/sampleCalls.js';
+import { sampleScore, sampleScoredCalls, sampleTranscript } from '../../lambdas/backoffice/sampleCalls.js';
 import { parseDuration } from './durations.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';
@@ -234,7 +234,13 @@ export const commands: Record<string, Command> = {
     options: ['tenant'],
     async run(context, values) {
       const keys = await listApiKeys(portsOf(context), { tenantId: required(values, 'tenant') });
-      return { data: { keys }, text: table(keys.map((key) => ({ ...key, mode: key.mode ?? 'live' })), keyColumns) };
+      return {
+        data: { keys },
+        text: table(
+          keys.map((key) => ({ ...key, mode: key.mode ?? 'live' })),
+          keyColumns,
+        ),
+      };
     },
   },
 
@@ -302,19 +308,17 @@ export const commands: Record<string, Command> = {
       if (durationMs === undefined) throw new UsageError('--duration must be a duration such as 7m or 1h5m');
       const calls = createCallStore(context.table);
       const call = await calls.findCall(callId);
-      await completeCall(
-        { calls, clock: context.clock },
-        {
-          callId,
-          startedAt: new Date(endedAt.getTime() - durationMs).toISOString(),
-          endedAt: endedAt.toISOString(),
-          transcript:
-            values.transcript === undefined
-              ? sampleTranscript(call?.personaName ?? 'the prospect')
-              : context.readJsonFile(String(values.transcript)),
-          score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
-        },
-      );
+      const report = parseScoredCallReport({
+        callId,
+        startedAt: new Date(endedAt.getTime() - durationMs).toISOString(),
+        endedAt: endedAt.toISOString(),
+        transcript:
+          values.transcript === undefined
+            ? sampleTranscript(call?.personaName ?? 'the prospect')
+            : context.readJsonFile(String(values.transcript)),
+        score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
+      });
+      await completeCall({ calls, clock: context.clock }, report);
       const scored = await calls.findCall(callId);
       const data = {
         callId,
@@ -334,9 +338,7 @@ export const commands: Record<string, Command> = {
       const count = wholeNumber(values, 'count');
       if (count === undefined || count < 1 || count > 1_000_000)
         throw new UsageError('--count must be from 1 to 1,000,000');
-      if (!tenantIdPattern.test(tenantId) || !(await createTenantStore(context.table).findTenant(tenantId))) {
-        throw new UsageError(`no tenant has the id ${tenantId}`);
-      }
+      await requireTenant(createTenantStore(context.table), tenantId);
       const calls = sampleScoredCalls({
         tenantId,
         count,
@@ -367,7 +369,9 @@ export const commands: Record<string, Command> = {
         const body = JSON.stringify(event);
         const parsed = parseCallEvent(body);
         if ('reason' in parsed) {
-          throw new UsageError(`${events.length > 1 ? `event ${i + 1} of ${path}` : path} is not a valid call event: ${parsed.reason}`);
+          throw new UsageError(
+            `${events.length > 1 ? `event ${i + 1} of ${path}` : path} is not a valid call event: ${parsed.reason}`,
+          );
         }
         return { body, event: parsed.event };
       });
@@ -391,7 +395,10 @@ export const commands: Record<string, Command> = {
         text:
           deadLetters.length === 0
             ? 'No dead letters: every event was recorded.'
-            : `${table(deadLetters.map((letter) => ({ ...letter })), deadLetterColumns)}\n\nFix the cause, then \`events redrive\` (all) or \`events redrive --message ID\`.`,
+            : `${table(
+                deadLetters.map((letter) => ({ ...letter })),
+                deadLetterColumns,
+              )}\n\nFix the cause, then \`events redrive\` (all) or \`events redrive --message ID\`.`,
       };
     },
   },

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { AthosError } from '../../lambdas/domain/errors.js';
-import { isRetryableAwsError } from '../../lambdas/store/faults.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
-import { localDynamoPort, localTableName } from '../local/localState.js';
+import { localDynamoPort, localTableName } from '../../local/localState.js';
 import { createSqsClient } from '../../lambdas/queue/client.js';
+import { isRetryableAwsFault } from '../../lambdas/store/awsFaults.js';
 import { defaultLocalQueueUrl } from '../../local/callEvents.js';
 import { commands, type CommandContext } from './commands.js';
 import { UsageError } from './usageError.js';
@@ -91,7 +92,10 @@ const connectQueue = (values: Record<string, unknown>) => () => {
     process.env.AWS_REGION ??
     process.env.AWS_DEFAULT_REGION;
   if (!region && !local) throw new UsageError('give --region, or set AWS_REGION, to use a deployed queue');
-  const sqs = createSqsClient({ region: region ?? 'us-east-1', endpoint: local ? new URL(queueUrl).origin : undefined });
+  const sqs = createSqsClient({
+    region: region ?? 'us-east-1',
+    endpoint: local ? new URL(queueUrl).origin : undefined,
+  });
   return { sqs, queueUrl, where: local ? `the local queue at ${queueUrl}` : queueUrl };
 };
 
@@ -184,16 +188,19 @@ const memo = <T>(make: () => T) => {
 /** One clear line for what went wrong, never a stack. */
 const explain = (error: unknown, tableName: string, where: string): Error => {
   if (error instanceof UsageError) return error;
-  if (isRetryableAwsError(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
-    const local = where.startsWith('DynamoDB Local') || where.startsWith('the local queue') ? ' Is `npm start` running?' : '';
+  // The store reports every fault that means "try again" as SERVICE_UNAVAILABLE; the queue's client does not.
+  if (isRetryableAwsFault(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
+    const local =
+      where.startsWith('DynamoDB Local') || where.startsWith('the local queue') ? ' Is `npm start` running?' : '';
     return new Error(`cannot reach ${where}.${local}`);
   }
   if (error instanceof AthosError) return new Error(error.message);
+  if (error instanceof ResourceNotFoundException) return new Error(`table ${tableName} does not exist in ${where}`);
+  // Credential failures come from the SDK's shared providers, with no class of DynamoDB's to test.
   const name = (error as { name?: string }).name;
   if (name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue') {
     return new Error(`no queue at ${where}`);
   }
-  if (name === 'ResourceNotFoundException') return new Error(`table ${tableName} does not exist in ${where}`);
   if (
     name === 'UnrecognizedClientException' ||
     name === 'ExpiredTokenException' ||

@@ -4,7 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { simulatedEvents } from '../../lambdas/backoffice/simulateCall.js';
 import { newCallId, newSessionId, newTenantId } from '../../lambdas/domain/ids.js';
 import type { CallRecord } from '../../lambdas/domain/records.js';
-import { importScoredCalls } from '../../lambdas/store/callImport.js';
+import { importScoredCalls } from '../../lambdas/store/calls/importer.js';
 import { callKey, listPartitions } from '../../lambdas/store/keys.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { callIndexes } from '../../lambdas/store/tableDefinition.js';
@@ -118,7 +118,11 @@ export const measureEventBurst = async (
   const bodies = burstOf(calls, options.events);
 
   const deadLetters = new LocalQueue('bench-dlq', { visibilityTimeoutMs: 30_000 });
-  const queue = new LocalQueue('bench', { visibilityTimeoutMs: 30_000, maxReceiveCount: 5, deadLetterQueue: deadLetters });
+  const queue = new LocalQueue('bench', {
+    visibilityTimeoutMs: 30_000,
+    maxReceiveCount: 5,
+    deadLetterQueue: deadLetters,
+  });
   const started = performance.now();
   for (const body of bodies) queue.send(body);
   // As the stack's event source mapping: batches of 10, five at a time.
@@ -131,7 +135,10 @@ export const measureEventBurst = async (
   await source.stop();
 
   const listed = await listedIds(table, tenantId);
-  const counts = await appliedEventCounts(table, calls.map((call) => call.callId));
+  const counts = await appliedEventCounts(
+    table,
+    calls.map((call) => call.callId),
+  );
   const recordedOnce =
     listed.length === callCount &&
     new Set(listed).size === callCount &&

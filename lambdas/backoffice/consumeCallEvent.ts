@@ -14,8 +14,7 @@ export interface QueuedMessage {
 }
 
 export type ConsumeOutcome =
-  | Exclude<RecordOutcome, { result: 'unknownCall' }>
-  | { readonly result: 'setAside'; readonly reason: string };
+  Exclude<RecordOutcome, { result: 'unknownCall' }> | { readonly result: 'setAside'; readonly reason: string };
 
 /**
  * One message of the call-events queue.

@@ -48,7 +48,9 @@ const endedFields = {
 const endedFieldNames = ['startedAt', 'endedAt', 'durationSec', 'endReason'] as const;
 
 const endsAfterItStarts = (event: { startedAt?: string; endedAt?: string }) =>
-  event.startedAt === undefined || event.endedAt === undefined || Date.parse(event.endedAt) >= Date.parse(event.startedAt);
+  event.startedAt === undefined ||
+  event.endedAt === undefined ||
+  Date.parse(event.endedAt) >= Date.parse(event.startedAt);
 
 export const callEndedEventSchema = z
   .object({ type: z.literal('call.ended'), ...envelope, ...endedFields })

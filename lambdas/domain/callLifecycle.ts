@@ -7,8 +7,10 @@ import type { CallRecord, CallStatus, Score, Transcript } from './records.js';
  */
 
 /** The call as the event recorder sees it: its state, who it belongs to, and the events applied. */
-export interface CallProgress
-  extends Pick<CallRecord, 'callId' | 'tenantId' | 'externalUserId' | 'externalAgencyId' | 'status' | 'mode'> {
+export interface CallProgress extends Pick<
+  CallRecord,
+  'callId' | 'tenantId' | 'externalUserId' | 'externalAgencyId' | 'status' | 'mode'
+> {
   readonly timing?: CallTiming;
   /** Ids of the events that changed the call (at most one per step). */
   readonly eventIds: readonly string[];

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { difficulties } from './drills.js';
+import { AthosError } from './errors.js';
 
 /**
  * The shapes this service stores and returns. The zod schemas are the single source: they check
@@ -123,3 +124,19 @@ export const scoredCallReportSchema = z.object({
   score: scoreSchema,
 });
 export type ScoredCallReport = z.infer<typeof scoredCallReportSchema>;
+
+/**
+ * A report from outside (the pipeline, an operator's files), checked where it arrives.
+ * @throws AthosError INVALID_REQUEST naming the fields to check, or an end before the start
+ */
+export const parseScoredCallReport = (value: unknown): ScoredCallReport => {
+  const parsed = scoredCallReportSchema.safeParse(value);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'report'))];
+    throw new AthosError('INVALID_REQUEST', `Scored call report is invalid: check ${fields.join(', ')}`);
+  }
+  if (Date.parse(parsed.data.endedAt) < Date.parse(parsed.data.startedAt)) {
+    throw new AthosError('INVALID_REQUEST', 'endedAt must not be before startedAt');
+  }
+  return parsed.data;
+};

@@ -1,5 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Config } from '../config.js';
+import { requestTimedOut } from '../domain/errors.js';
+import { createLog } from '../log.js';
 import { authentication } from './middleware/authentication.js';
 import { cors } from './middleware/cors.js';
 import { inputValidation } from './middleware/inputValidation.js';
@@ -29,16 +32,19 @@ const timeoutEarlyInMillis = 1_000;
  */
 export const createHandler = <Principal, Input, Output>(
   route: Route,
-  allowedOrigins: readonly string[],
+  { allowedOrigins, logLevel }: Pick<Config, 'allowedOrigins' | 'logLevel'>,
   endpoint: Endpoint<Principal, Input, Output>,
 ) => {
   type Middleware = HttpMiddleware<Principal, Input>;
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext<Principal, Input>>({
     timeoutEarlyInMillis,
+    timeoutEarlyResponse: () => {
+      throw requestTimedOut();
+    },
   });
   if (route.cors) chain.use(cors(allowedOrigins) as Middleware);
   return chain
-    .use(responseEnvelope(route.operationId) as Middleware)
+    .use(responseEnvelope(route.operationId, createLog(logLevel)) as Middleware)
     .use(authentication(endpoint.authenticate) as Middleware)
     .use(inputValidation(endpoint.parse) as Middleware)
     .handler(async (_event, context) => ({

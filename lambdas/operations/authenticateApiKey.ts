@@ -1,20 +1,13 @@
 import { parseApiKey } from '../domain/apiKeys.js';
 import { AthosError } from '../domain/errors.js';
 import { isIpAllowed } from '../domain/ipAllowlist.js';
+import type { ApiCaller } from '../domain/callers.js';
 import type { AuthStore, Clock } from '../domain/ports.js';
-import type { TenantRecord } from '../domain/records.js';
-import { actingTenant, type ApiMode } from '../domain/testMode.js';
+import { actingTenant } from '../domain/testMode.js';
 
 export interface AuthenticateApiKeyPorts {
   readonly auth: AuthStore;
   readonly clock: Clock;
-}
-
-/** Who is calling: the tenant it acts as (a test key's is the test twin), and the key (by hash). */
-export interface ApiCaller {
-  readonly tenant: TenantRecord;
-  readonly mode: ApiMode;
-  readonly keyHash: string;
 }
 
 /**
@@ -34,7 +27,8 @@ export const authenticateApiKey = async (
   if (!parsed) throw new AthosError('INVALID_API_KEY', 'Invalid API key');
 
   const { key, tenant } = await auth.findKeyAndTenant(parsed.hash, parsed.tenantId);
-  if (!key || key.tenantId !== parsed.tenantId || (key.mode ?? 'live') !== parsed.mode) throw new AthosError('INVALID_API_KEY', 'Invalid API key');
+  if (!key || key.tenantId !== parsed.tenantId || (key.mode ?? 'live') !== parsed.mode)
+    throw new AthosError('INVALID_API_KEY', 'Invalid API key');
   const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= clock.now().getTime();
   if (key.status !== 'active' || expired) throw new AthosError('API_KEY_REVOKED', 'API key has been revoked');
 

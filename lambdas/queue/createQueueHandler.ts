@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { log } from '../log.js';
+import type { Log } from '../log.js';
 
 /**
  * Every queue consumer is this shape: each record handled on its own, and the batch answered with
@@ -9,7 +9,7 @@ import { log } from '../log.js';
  * message never holds back the rest. A record fails by throwing; what is settled (recorded, or set
  * aside with a reason) is acknowledged.
  */
-export const createQueueHandler = (consume: (record: SQSRecord) => Promise<void>) =>
+export const createQueueHandler = (log: Log, consume: (record: SQSRecord) => Promise<void>) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(
       sqsPartialBatchFailure({

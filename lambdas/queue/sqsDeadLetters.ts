@@ -65,7 +65,10 @@ export const createSqsDeadLetters = (sqs: SQSClient, queueUrl: string) => {
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
     );
-    const policy = JSON.parse(Attributes?.RedrivePolicy ?? '{}') as { deadLetterTargetArn?: string; maxReceiveCount?: number };
+    const policy = JSON.parse(Attributes?.RedrivePolicy ?? '{}') as {
+      deadLetterTargetArn?: string;
+      maxReceiveCount?: number;
+    };
     const [, , , , account, name] = (policy.deadLetterTargetArn ?? '').split(':');
     if (!name) throw new Error(`${queueUrl} has no dead-letter queue`);
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
@@ -95,7 +98,11 @@ export const createSqsDeadLetters = (sqs: SQSClient, queueUrl: string) => {
     Promise.all(
       messages.map((message) =>
         sqs.send(
-          new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }),
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: url,
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: 0,
+          }),
         ),
       ),
     );
@@ -114,7 +121,9 @@ export const createSqsDeadLetters = (sqs: SQSClient, queueUrl: string) => {
      * Sends dead letters back to the events queue (all, or those with the given message ids),
      * each deleted from the dead-letter queue only once it is back on the events queue.
      */
-    async redrive(options: { messageIds?: readonly string[]; onProgress?: (done: number, total: number) => void } = {}) {
+    async redrive(
+      options: { messageIds?: readonly string[]; onProgress?: (done: number, total: number) => void } = {},
+    ) {
       const { url, maxReceiveCount } = await deadLetterQueue();
       const messages = await readAll(url);
       const wanted = options.messageIds ? new Set(options.messageIds) : undefined;

@@ -14,17 +14,17 @@ export interface TableAccessPolicy {
 }
 
 export const tableAccessPolicies = {
-  /** authStore: the key and its tenant, in one BatchGetItem. */
+  /** apiKeys.ts, authentication: the key and its tenant, in one BatchGetItem. */
   authRead: {
     actions: ['dynamodb:BatchGetItem'],
     leadingKeyPrefixes: [entityPrefixes.apiKey, entityPrefixes.tenant],
     on: 'table',
   },
-  /** keyUsageStore: an API key's lastUsedAt. */
+  /** apiKeys.ts, key usage: an API key's lastUsedAt. */
   keyUsageWrite: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.apiKey], on: 'table' },
-  /** quotaStore: the tenant's month counter. */
+  /** quota.ts: the tenant's month counter. */
   quotaWrite: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'table' },
-  /** callStore.createRedeemedCall: the token use and the call, in one transaction of two puts. */
+  /** calls/redemptions.ts: the token use and the call, in one transaction of two puts. */
   redeemWrite: {
     actions: ['dynamodb:PutItem'],
     leadingKeyPrefixes: [entityPrefixes.tokenUse, entityPrefixes.call],
@@ -32,9 +32,9 @@ export const tableAccessPolicies = {
     // A lone put could mark a token used without its call, or the reverse.
     onlyWithin: 'TransactWriteItems',
   },
-  /** calls/reader: the call and its transcript, one Query of the call's partition. */
+  /** calls/reader.ts: the call and its transcript, one Query of the call's partition. */
   callRead: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
-  /** callStore.listScoredCalls: the list indexes, whose partition keys all start with the tenant. */
+  /** calls/lister.ts: the list indexes, whose partition keys all start with the tenant. */
   callList: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'indexes' },
   /** calls/lifecycle: a call's state, read before each event is applied. */
   callEventRead: { actions: ['dynamodb:GetItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
@@ -48,5 +48,3 @@ export const tableAccessPolicies = {
     onlyWithin: 'TransactWriteItems',
   },
 } as const satisfies Record<string, TableAccessPolicy>;
-
-export type TableAccess = keyof typeof tableAccessPolicies;

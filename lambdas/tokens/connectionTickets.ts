@@ -1,4 +1,4 @@
-import type { Clock } from '../domain/ports.js';
+import type { Clock, ConnectionTickets } from '../domain/ports.js';
 import { signHs256 } from './hs256.js';
 import type { KeySet } from './keySet.js';
 
@@ -7,21 +7,12 @@ export const connectionTicketAudience = 'athos-voice';
 /** The voice transport accepts a ticket for a minute: long enough to connect, too short to share. */
 const ticketTtlSeconds = 60;
 
-export interface TicketSubject {
-  readonly callId: string;
-  readonly sessionId: string;
-  readonly tenantId: string;
-  readonly drillKey: string;
-  readonly personaName: string;
-  readonly difficulty: string;
-}
-
 /**
  * Connection tickets: opaque to the SDK, verified by the voice transport. Signed with their own key
  * and audience, so a ticket can never pass as a session token or the other way round.
  */
-export const createConnectionTickets = (keys: KeySet, issuer: string, clock: Clock) => ({
-  issue(subject: TicketSubject): string {
+export const createConnectionTickets = (keys: KeySet, issuer: string, clock: Clock): ConnectionTickets => ({
+  issue(subject) {
     const issuedAt = Math.floor(clock.now().getTime() / 1000);
     return signHs256(keys, {
       sub: subject.callId,
@@ -37,5 +28,3 @@ export const createConnectionTickets = (keys: KeySet, issuer: string, clock: Clo
     });
   },
 });
-
-export type ConnectionTickets = ReturnType<typeof createConnectionTickets>;

@@ -6,12 +6,3 @@ export interface SessionTokenOptions {
   readonly issuer: string;
   readonly ttlSeconds: number;
 }
-
-/** What a session token says about the session it opens. */
-export interface SessionClaims {
-  readonly jti: string;
-  readonly tenantId: string;
-  readonly externalUserId: string;
-  readonly externalAgencyId: string | null;
-  readonly expiresAt: Date;
-}

@@ -17,7 +17,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { maxEventBytes } from '../../lambdas/domain/callEvents.js';
-import type { TableAccess } from '../../lambdas/store/tableAccess.js';
+import type { TableAccess } from '../../lambdas/http/routes.js';
 import { ApiFunction } from './apiFunction.js';
 import { tableStatement } from './apiHandlers.js';
 

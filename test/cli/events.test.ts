@@ -1,11 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handlerEnvironment } from '../../bin/local/app.js';
+import { handlerEnvironment } from '../../local/app.js';
 import { callEventExamples } from '../../lambdas/domain/callEventsJsonSchema.js';
 import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
-import { startBackOffice, startLocalCallEvents, type BackOffice, type LocalCallEvents } from '../../local/callEvents.js';
+import {
+  startBackOffice,
+  startLocalCallEvents,
+  type BackOffice,
+  type LocalCallEvents,
+} from '../../local/callEvents.js';
 import { admin } from '../support/adminCli.js';
 import { eventually } from '../support/eventually.js';
 import { createRedeemedCall, createTestTenant, testTable } from '../support/fixtures.js';
@@ -68,7 +73,11 @@ describe('athos-admin events', () => {
   });
 
   it.each([
-    ['an invalid event', { ...callEventExamples.ended, durationSec: -1 }, 'not a valid call event: invalid event: durationSec: at least 0'],
+    [
+      'an invalid event',
+      { ...callEventExamples.ended, durationSec: -1 },
+      'not a valid call event: invalid event: durationSec: at least 0',
+    ],
     ['a file that is not JSON', '{', 'cannot read'],
   ])('send refuses %s, exits 2 and sends nothing', async (_case, content, message) => {
     const result = await events(['send', '--file', fileOf('bad.json', content)]);
@@ -114,7 +123,9 @@ describe('athos-admin events', () => {
     expect(redriven.json.redriven).toMatchObject([{ messageId: listed.messageId, eventId: 'evt_redrive_ended' }]);
     await eventually(async () => ((await calls.findCall(callId))?.status === 'ended' ? true : undefined));
     const after = await events(['dead-letters']);
-    expect(after.json.deadLetters.map((letter: { messageId: string }) => letter.messageId)).not.toContain(listed.messageId);
+    expect(after.json.deadLetters.map((letter: { messageId: string }) => letter.messageId)).not.toContain(
+      listed.messageId,
+    );
   }, 90_000);
 
   it('redrive names a message id that is not a dead letter, and exits 2', async () => {
@@ -125,7 +136,12 @@ describe('athos-admin events', () => {
   });
 
   it('says when no local queue is running', async () => {
-    const result = await admin(['events', 'dead-letters', '--queue-url', 'http://127.0.0.1:9/000000000000/athos-local-call-events']);
+    const result = await admin([
+      'events',
+      'dead-letters',
+      '--queue-url',
+      'http://127.0.0.1:9/000000000000/athos-local-call-events',
+    ]);
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Is `npm start` running?');
@@ -141,7 +157,9 @@ describe('athos-admin key create --mode', () => {
 
     expect(created.code).toBe(0);
     expect(created.json).toMatchObject({ mode: 'test', apiKey: expect.stringMatching(/^ath_test_/) });
-    expect(listed.json.keys.find((key: { keyId: string }) => key.keyId === created.json.keyId)).toMatchObject({ mode: 'test' });
+    expect(listed.json.keys.find((key: { keyId: string }) => key.keyId === created.json.keyId)).toMatchObject({
+      mode: 'test',
+    });
   });
 
   it('refuses a mode it does not know, and exits 2', async () => {

@@ -79,7 +79,9 @@ describe('the call-events queue', () => {
         StringNotEquals: { 'aws:PrincipalAccount': [producerAccount] },
       },
     });
-    expect(statements.find((statement) => statement.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBeDefined();
+    expect(
+      statements.find((statement) => statement.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+    ).toBeDefined();
   });
 
   it('outputs its URL as CallEventsQueueUrl', () => {
@@ -130,7 +132,11 @@ describe('the consumer', () => {
       condition: statement.Condition,
     }));
     expect(simplified).toEqual([
-      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: expect.stringContaining('CallEventsConsumerLogs'), condition: undefined },
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        on: expect.stringContaining('CallEventsConsumerLogs'),
+        condition: undefined,
+      },
       {
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         on: expect.stringContaining('DataTable'),
@@ -150,7 +156,13 @@ describe('the consumer', () => {
         condition: undefined,
       },
       {
-        actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+        actions: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+        ],
         on: expect.stringContaining(String(queueId())),
         condition: undefined,
       },
@@ -160,7 +172,9 @@ describe('the consumer', () => {
 
 describe('the test-mode simulator', () => {
   it('is invoked by the table stream for new test-mode call items only', () => {
-    expect(one('AWS::DynamoDB::Table', 'DataTable').Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    expect(one('AWS::DynamoDB::Table', 'DataTable').Properties.StreamSpecification).toEqual({
+      StreamViewType: 'NEW_IMAGE',
+    });
     const mapping = ofType('AWS::Lambda::EventSourceMapping').find(
       ([, resource]) => resource.Properties.EventSourceArn?.['Fn::GetAtt']?.[1] === 'StreamArn',
     );
@@ -170,19 +184,25 @@ describe('the test-mode simulator', () => {
       MaximumRetryAttempts: 5,
       BisectBatchOnFunctionError: true,
     });
-    expect(mapping?.[1].Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern))).toEqual([
-      { eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['CALL'] }, mode: { S: ['test'] } } } },
-    ]);
+    expect(
+      mapping?.[1].Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern)),
+    ).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['CALL'] }, mode: { S: ['test'] } } } }]);
   });
 
   it('plays test-mode calls only, and may only send to the events queue', () => {
     const simulator = one('AWS::Lambda::Function', 'CallEventsSimulator');
-    expect(simulator.Properties.Environment.Variables).toMatchObject({ SIMULATED_MODES: 'test', SIMULATED_CALL_SECONDS: '60' });
-    const statements = one('AWS::IAM::Policy', 'CallEventsSimulatorRole').Properties.PolicyDocument.Statement as Record<string, any>[];
-    const sqs = statements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('sqs:')));
-    expect(sqs).toEqual([
-      expect.objectContaining({ Resource: { 'Fn::GetAtt': [queueId(), 'Arn'] } }),
-    ]);
+    expect(simulator.Properties.Environment.Variables).toMatchObject({
+      SIMULATED_MODES: 'test',
+      SIMULATED_CALL_SECONDS: '60',
+    });
+    const statements = one('AWS::IAM::Policy', 'CallEventsSimulatorRole').Properties.PolicyDocument.Statement as Record<
+      string,
+      any
+    >[];
+    const sqs = statements.filter((statement) =>
+      [statement.Action].flat().some((action: string) => action.startsWith('sqs:')),
+    );
+    expect(sqs).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [queueId(), 'Arn'] } })]);
     expect(JSON.stringify(statements)).not.toMatch(/dynamodb:(Put|Update|Delete|BatchWrite)/);
   });
 });

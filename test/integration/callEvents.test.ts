@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { handlerEnvironment } from '../../bin/local/app.js';
-import { lambdaContext } from '../../bin/local/gateway.js';
+import { handlerEnvironment } from '../../local/app.js';
+import { lambdaContext } from '../../local/gateway.js';
 import { maxTranscriptBytes, type CallEndedEvent, type CallScoredEvent } from '../../lambdas/domain/callEvents.js';
 import { storedSize } from '../../lambdas/domain/storedSize.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { startLocalCallEvents, type LocalCallEvents } from '../../local/callEvents.js';
+import { useEnvironment } from '../../lambdas/environment.js';
 import { LocalQueue } from '../../local/queue.js';
 import { startQueueEventSource } from '../../local/queueEventSource.js';
 import { eventually } from '../support/eventually.js';
@@ -25,8 +26,7 @@ let runtimeTable: typeof table;
 beforeAll(async () => {
   // Longer than any batch takes on a busy machine, as in AWS: a batch in hand is never delivered twice.
   callEvents = await startLocalCallEvents({ port: 0, simulatedCallSeconds: 0, visibilityTimeoutMs: 5_000 });
-  Object.assign(
-    process.env,
+  useEnvironment(
     handlerEnvironment({
       dynamoEndpoint: dynamoEndpoint(),
       tableName: testTableName,
@@ -91,7 +91,10 @@ const batchOf = (bodies: readonly unknown[]): SQSEvent => ({
 const consume = async (...bodies: unknown[]) => {
   const event = batchOf(bodies);
   const response = await handler(event, lambdaContext(randomUUID()));
-  return { ids: event.Records.map((record) => record.messageId), failed: response.batchItemFailures.map((f) => f.itemIdentifier) };
+  return {
+    ids: event.Records.map((record) => record.messageId),
+    failed: response.batchItemFailures.map((f) => f.itemIdentifier),
+  };
 };
 
 /** Everything set aside so far, with its reason, drained from the local dead-letter queue. */
@@ -168,7 +171,11 @@ describe('the call-events consumer', () => {
     expect(await consume(ended(callId))).toMatchObject({ failed: [] });
 
     expect(await itemsOfTenant(table, tenantId)).toEqual(before);
-    expect(await calls.findCall(callId)).toMatchObject({ status: 'scored', endedAt: at(300), endReason: 'rep_hung_up' });
+    expect(await calls.findCall(callId)).toMatchObject({
+      status: 'scored',
+      endedAt: at(300),
+      endReason: 'rep_hung_up',
+    });
   });
 
   it('treats a redelivered event as done: no error, nothing changes, whatever its content', async () => {
@@ -198,11 +205,27 @@ describe('the call-events consumer', () => {
 
   it.each([
     ['a body that is not JSON', '{"type":"call.ended",', 'not JSON'],
-    ['an unknown event type', { ...ended('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'), type: 'call.paused' }, 'type must be one of'],
+    [
+      'an unknown event type',
+      { ...ended('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'), type: 'call.paused' },
+      'type must be one of',
+    ],
     ['version 2', { ...ended('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'), version: 2 }, 'version'],
-    ['an end before the start', { ...ended('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'), endedAt: at(-5) }, 'endedAt is before startedAt'],
-    ['half of the ended fields', scored('athos_call_GZ1DjOkZv_VEPoE-CJ8mp', { endedAt: at(9) }), 'give all the ended fields or none'],
-    ['a score out of range', scored('athos_call_GZ1DjOkZv_VEPoE-CJ8mp', { score: { overallScore: 101, summary: '', feedback: '' } }), 'score.overallScore'],
+    [
+      'an end before the start',
+      { ...ended('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'), endedAt: at(-5) },
+      'endedAt is before startedAt',
+    ],
+    [
+      'half of the ended fields',
+      scored('athos_call_GZ1DjOkZv_VEPoE-CJ8mp', { endedAt: at(9) }),
+      'give all the ended fields or none',
+    ],
+    [
+      'a score out of range',
+      scored('athos_call_GZ1DjOkZv_VEPoE-CJ8mp', { score: { overallScore: 101, summary: '', feedback: '' } }),
+      'score.overallScore',
+    ],
   ])('sets aside %s with the reason, and reports no failure (it is never retried)', async (_case, body, reason) => {
     const result = await consume(body);
 
@@ -244,7 +267,10 @@ describe('the call-events consumer', () => {
     const send = runtimeTable.db.send.bind(runtimeTable.db);
     jest.spyOn(runtimeTable.db, 'send').mockImplementation((async (command: { input: { Key?: { pk?: string } } }) => {
       if (command.input.Key?.pk === `CALL#${unlucky.callId}`) {
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $retryable: { throttling: true } });
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'ThrottlingException',
+          $retryable: { throttling: true },
+        });
       }
       return send(command as never);
     }) as never);
@@ -265,7 +291,10 @@ describe('the call-events consumer', () => {
       // The first six writes fail as a throttled table fails them, after the SDK's own retries.
       if (command.constructor.name !== 'GetCommand' && throttled < 6) {
         throttled++;
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $retryable: { throttling: true } });
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'ThrottlingException',
+          $retryable: { throttling: true },
+        });
       }
       return send(command as never);
     }) as never);
@@ -294,11 +323,19 @@ describe('the call-events consumer', () => {
     const refused = scored(callId, { transcript: tooLarge });
     expect((await consume(refused)).failed).toEqual([]);
     const [entry] = await setAside();
-    expect(entry?.reason).toContain(`transcript: is ${(maxTranscriptBytes + 1).toLocaleString('en-US')} bytes as stored`);
+    expect(entry?.reason).toContain(
+      `transcript: is ${(maxTranscriptBytes + 1).toLocaleString('en-US')} bytes as stored`,
+    );
     expect(entry?.reason).toContain('not truncated');
     expect((await calls.findCall(callId))?.status).toBe('redeemed');
 
-    const accepted = scored(callId, { transcript: largest, startedAt: at(0), endedAt: at(60), durationSec: 60, endReason: 'completed' });
+    const accepted = scored(callId, {
+      transcript: largest,
+      startedAt: at(0),
+      endedAt: at(60),
+      durationSec: 60,
+      endReason: 'completed',
+    });
     expect(Buffer.byteLength(JSON.stringify(accepted))).toBeLessThan(1_048_576);
     expect((await consume(accepted)).failed).toEqual([]);
     expect((await calls.findCall(callId))?.transcript).toEqual(largest);
@@ -306,12 +343,21 @@ describe('the call-events consumer', () => {
 
   it('moves a message that keeps failing to the dead-letter queue after five deliveries, never retrying it forever', async () => {
     const { callId } = await newCall();
-    jest.spyOn(runtimeTable.db, 'send').mockRejectedValue(
-      Object.assign(new Error('Internal'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }) as never,
-    );
+    jest
+      .spyOn(runtimeTable.db, 'send')
+      .mockRejectedValue(
+        Object.assign(new Error('Internal'), {
+          name: 'InternalServerError',
+          $metadata: { httpStatusCode: 500 },
+        }) as never,
+      );
     // A queue of its own with a short visibility timeout: the handler fails at once here.
     const deadLetters = new LocalQueue('failing-dlq', { visibilityTimeoutMs: 1_000 });
-    const queue = new LocalQueue('failing', { visibilityTimeoutMs: 50, maxReceiveCount: 5, deadLetterQueue: deadLetters });
+    const queue = new LocalQueue('failing', {
+      visibilityTimeoutMs: 50,
+      maxReceiveCount: 5,
+      deadLetterQueue: deadLetters,
+    });
     let deliveries = 0;
     const source = startQueueEventSource({
       queue,

@@ -1,4 +1,4 @@
-import { issueApiKey } from '../../lambdas/operations/tenantAdministration.js';
+import { issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { eventually } from '../support/eventually.js';
@@ -46,24 +46,32 @@ describe('mint → redeem → the call is scored by the simulator, through the q
   it.each([
     ['a live key', () => liveKey],
     ['a test-mode key', () => testKey],
-  ])('with %s: listed, then readable with a transcript and a score', async (_case, key) => {
-    const { callId, persona, listed, detail } = await playCall(key());
+  ])(
+    'with %s: listed, then readable with a transcript and a score',
+    async (_case, key) => {
+      const { callId, persona, listed, detail } = await playCall(key());
 
-    expect(listed).toMatchObject({ id: callId, externalUserId: 'rep_loop', drillKey: 'ma-full-sale' });
-    expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ id: callId, status: 'scored', score: { overallScore: expect.any(Number) } });
-    expect(detail.body.transcript.length).toBeGreaterThan(4);
-    expect(JSON.stringify(detail.body.transcript)).toContain(persona);
-    expect(Date.parse(detail.body.endedAt)).toBeGreaterThanOrEqual(Date.parse(detail.body.startedAt));
-  }, 90_000);
+      expect(listed).toMatchObject({ id: callId, externalUserId: 'rep_loop', drillKey: 'ma-full-sale' });
+      expect(detail.status).toBe(200);
+      expect(detail.body).toMatchObject({ id: callId, status: 'scored', score: { overallScore: expect.any(Number) } });
+      expect(detail.body.transcript.length).toBeGreaterThan(4);
+      expect(JSON.stringify(detail.body.transcript)).toContain(persona);
+      expect(Date.parse(detail.body.endedAt)).toBeGreaterThanOrEqual(Date.parse(detail.body.startedAt));
+    },
+    90_000,
+  );
 
   it('keeps a test-mode call away from the live key, and a live call away from the test key', async () => {
     const [testCall, liveCall] = await Promise.all([playCall(testKey), playCall(liveKey)]);
 
     expect((await api.get(liveKey, testCall.callId)).status).toBe(404);
     expect((await api.get(testKey, liveCall.callId)).status).toBe(404);
-    const liveIds = (await api.list(liveKey, { from: '2020-01-01T00:00:00Z' })).body.data.map((c: { id: string }) => c.id);
-    const testIds = (await api.list(testKey, { from: '2020-01-01T00:00:00Z' })).body.data.map((c: { id: string }) => c.id);
+    const liveIds = (await api.list(liveKey, { from: '2020-01-01T00:00:00Z' })).body.data.map(
+      (c: { id: string }) => c.id,
+    );
+    const testIds = (await api.list(testKey, { from: '2020-01-01T00:00:00Z' })).body.data.map(
+      (c: { id: string }) => c.id,
+    );
     expect(liveIds).toContain(liveCall.callId);
     expect(liveIds).not.toContain(testCall.callId);
     expect(testIds).toContain(testCall.callId);

@@ -1,4 +1,4 @@
-import type { ScoredCallSpec } from '../../bin/local/seed.js';
+import type { ScoredCallSpec } from '../../local/seed.js';
 import { createRedeemedCall, createTestTenant, seedScoredCalls, testTable } from '../support/fixtures.js';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/testApi.js';
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
   );
   // Redeemed but never scored: never listed.
   await createRedeemedCall(table, main.tenant.tenantId, 'rep_a');
-}, 120_000);
+}, 300_000);
 afterAll(() => api.close());
 
 const newestFirst = (a: Seeded, b: Seeded) =>

@@ -1,14 +1,14 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { requestsFor } from '../../bin/local/apiRequests.js';
+import { requestsFor } from '../../local/apiRequests.js';
 import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import { defaultTestMonthlySessionQuota, testTwinOf } from '../../lambdas/domain/testMode.js';
-import { completeCall } from '../../lambdas/operations/completeCall.js';
-import { issueApiKey, revokeApiKey } from '../../lambdas/operations/tenantAdministration.js';
+import { completeCall } from '../../lambdas/backoffice/completeCall.js';
+import { issueApiKey, revokeApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { callKey, quotaKey } from '../../lambdas/store/keys.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
-import { sampleScore, sampleTranscript } from '../../lambdas/backoffice/sampleConversation.js';
+import { sampleScore, sampleTranscript } from '../../lambdas/backoffice/sampleCalls.js';
 import { createTestTenant, testTable, type TestTenantOptions } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';
 
@@ -55,7 +55,10 @@ const get = (apiKey: string, path: string) =>
   invoke({ method: 'GET', path, headers: [['Authorization', `Bearer ${apiKey}`]] });
 const listIds = async (apiKey: string, query: Record<string, string> = {}) => {
   const response = await get(apiKey, `/calls?${new URLSearchParams({ from: '2020-01-01T00:00:00Z', ...query })}`);
-  return { ids: response.body.data.map((call: { id: string }) => call.id) as string[], nextCursor: response.body.nextCursor as string | null };
+  return {
+    ids: response.body.data.map((call: { id: string }) => call.id) as string[],
+    nextCursor: response.body.nextCursor as string | null,
+  };
 };
 
 describe('test mode', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createScoredCall, type ScoredCallSpec } from '../../bin/local/seed.js';
+import { createScoredCall, type ScoredCallSpec } from '../../local/seed.js';
 import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
 import { newApiKeyId, newCallId, newSessionId, newTenantId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';

@@ -1,11 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocalApi, handlerEnvironment } from '../../bin/local/app.js';
+import { createLocalApi, handlerEnvironment } from '../../local/app.js';
 import { startBackOffice, startLocalCallEvents, type LocalCallEvents } from '../../local/callEvents.js';
 import { routeList } from '../../lambdas/http/routes.js';
 import { assertMatchesOpenApi, openApiDocument } from './openApiValidator.js';
 import { testTable } from './fixtures.js';
-import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';
+import { dynamoEndpoint, testKeys, testLogLevel, testTableName } from './testSettings.js';
 
 export interface ApiResponse {
   readonly status: number;
@@ -46,6 +46,7 @@ export const startTestApi = async (
     dynamoEndpoint: dynamoEndpoint(),
     tableName: testTableName,
     keys: testKeys,
+    logLevel: testLogLevel(),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   };
   let callEvents: LocalCallEvents | undefined;

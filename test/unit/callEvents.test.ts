@@ -81,7 +81,12 @@ describe('what an event does to a call', () => {
     eventIds: [],
     ...more,
   });
-  const timing = { startedAt: '2026-06-05T18:00:01.000Z', endedAt: '2026-06-05T18:07:31.000Z', durationSec: 450, endReason: 'completed' };
+  const timing = {
+    startedAt: '2026-06-05T18:00:01.000Z',
+    endedAt: '2026-06-05T18:07:31.000Z',
+    durationSec: 450,
+    endReason: 'completed',
+  };
   const kinds = (progress: CallProgress, event: CallEvent) => {
     const step = nextStep(progress, event);
     return step.kind === 'none' ? step.outcome : step.kind;

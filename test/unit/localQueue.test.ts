@@ -50,7 +50,7 @@ describe('the local queue (SQS semantics the consumer relies on)', () => {
     expect(queue.size).toBe(1);
   });
 
-  it('refuses a message over SQS\'s 1 MiB limit, as SQS does', () => {
+  it("refuses a message over SQS's 1 MiB limit, as SQS does", () => {
     const { queue } = queues();
     expect(() => queue.send('x'.repeat(1_048_577))).toThrow(expect.objectContaining({ code: 'InvalidParameterValue' }));
   });

@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CallEvent, CallTiming } from '../../domain/callEvents.js';
 import { statusAfter, type CallProgress, type CallStep, type ScoreFacts } from '../../domain/callLifecycle.js';
 import type { CallLifecycle } from '../../domain/ports.js';
-import { serviceUnavailable } from '../faults.js';
+import { serviceUnavailable } from '../../domain/errors.js';
 import { callKey, callTranscriptKey, listIndexKeys } from '../keys.js';
 import type { Table } from '../table.js';
 
@@ -99,7 +99,12 @@ export const createCallLifecycle = (table: Table): CallLifecycle => {
   const transcriptPut = (seen: CallProgress, scored: ScoreFacts): TransactItem => ({
     Put: {
       TableName: table.name,
-      Item: { ...callTranscriptKey(seen.callId), callId: seen.callId, tenantId: seen.tenantId, transcript: scored.transcript },
+      Item: {
+        ...callTranscriptKey(seen.callId),
+        callId: seen.callId,
+        tenantId: seen.tenantId,
+        transcript: scored.transcript,
+      },
     },
   });
 

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallRedemptions } from '../../domain/ports.js';
-import { serviceUnavailable } from '../faults.js';
+import { serviceUnavailable } from '../../domain/errors.js';
 import { callKey, tokenUseKey } from '../keys.js';
 import type { Table } from '../table.js';
 
