@@ -1,6 +1,5 @@
-import type { Clock } from '../../lambdas/domain/ports.js';
-import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
+import { sampleScore, sampleScoredCalls, sampleTranscript } from '../../lambdas/backoffice/sampleCalls.js';
 import {
   createTenant,
   issueApiKey,
@@ -14,11 +13,12 @@ import {
   updateTenant,
   type AdministrationPorts,
 } from '../../lambdas/backoffice/tenantAdministration.js';
+import type { Clock } from '../../lambdas/domain/ports.js';
+import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
 import { importScoredCalls } from '../../lambdas/store/calls/importer.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
-import { sampleScore, sampleScoredCalls, sampleTranscript } from '../../lambdas/backoffice/sampleCalls.js';
 import { parseDuration } from './durations.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';
