@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../lambdas/domain/ports.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
-import { createLocalApi } from '../local/app.js';
+import { createLocalApi, handlerEnvironment } from '../local/app.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodbLocal.js';
 import { ensureTable } from '../local/ensureTable.js';
 import {
@@ -26,8 +26,6 @@ import {
   startLocalWebhooks,
 } from '../local/webhooks.js';
 import { parseRetrySchedule } from '../lambdas/domain/webhookRetries.js';
-import { useEnvironment } from '../lambdas/environment.js';
-import { handlerEnvironment } from '../local/app.js';
 
 // The SDK's notice about Node.js 20 (harmless here; Lambda runs Node.js 24) would bury the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -104,8 +102,7 @@ const main = async () => {
     alsoServe: [webhookQueues.deliveries, webhookQueues.deadLetters],
   });
   shutdownHooks.push(() => callEvents.close());
-  // Every back-office handler reads the same environment at cold start, as the stack sets it.
-  const localSettings = {
+  const apiSettings = {
     dynamoEndpoint: database.endpoint,
     tableName: localTableName,
     keys: state.keys,
@@ -120,8 +117,11 @@ const main = async () => {
       }),
     },
   };
-  useEnvironment(handlerEnvironment(localSettings));
-  const backOffice = await startBackOffice(callEvents, { table, simulator });
+  const backOffice = await startBackOffice(callEvents, {
+    table,
+    simulator,
+    environment: handlerEnvironment(apiSettings),
+  });
   shutdownHooks.unshift(() => backOffice.stop());
   step(`Call events: queue ${callEvents.queueUrl}, consumer running, simulator ${simulator ? 'on' : 'off'}`);
   const webhooks = await startLocalWebhooks({
@@ -133,7 +133,7 @@ const main = async () => {
   step(`Webhooks: fan-out on the table's stream, sender on the delivery queue (retries ${webhookRetries})`);
 
   const server = await createLocalApi(
-    { ...localSettings, wrapHandler: backOffice.observeRedeems },
+    { ...apiSettings, wrapHandler: backOffice.observeRedeems },
     {
       openApiDocument: loadOpenApiDocument(),
       onRequest: ({ method, path, status, requestId, ms }) =>

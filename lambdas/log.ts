@@ -1,5 +1,3 @@
-import { environment } from './environment.js';
-
 /**
  * Structured log lines, one JSON object each, always with the request id. Callers pass named
  * fields, never whole events or headers: those hold API keys and session tokens.
@@ -17,17 +15,4 @@ export const createLog = (threshold: LogLevel = 'info'): Log => {
     if (logLevels.indexOf(level) < lowest) return;
     process.stdout.write(`${JSON.stringify({ level, message, ...fields })}\n`);
   };
-};
-
-/**
- * The log of back-office code that runs outside a request chain (queue and stream consumers, the
- * webhook sender): at the environment's LOG_LEVEL, read on first use, as the handlers' config is.
- */
-let backOffice: Log | undefined;
-export const log: Log = (level, message, fields) => {
-  if (!backOffice) {
-    const setting = environment().LOG_LEVEL;
-    backOffice = createLog((logLevels as readonly string[]).includes(setting ?? '') ? (setting as LogLevel) : 'info');
-  }
-  backOffice(level, message, fields);
 };

@@ -1,10 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routeList } from '../lambdas/http/routes.js';
 import { ApiAlarms } from './constructs/apiAlarms.js';
 import { ApiHandlers } from './constructs/apiHandlers.js';
+import { CallEvents } from './constructs/callEvents.js';
 import { DataTable } from './constructs/dataTable.js';
 import { ExternalApi } from './constructs/externalApi.js';
 import { SigningKeys } from './constructs/signingKeys.js';
@@ -35,6 +35,13 @@ export class AthosExternalApiStack extends Stack {
       projectRoot: props.projectRoot,
     });
     const { api } = new ExternalApi(this, 'Api', { routes: routeList, functions, config, logRetention });
+    const callEvents = new CallEvents(this, 'CallEvents', {
+      table,
+      producers: config.callEventProducers,
+      simulatedCallSeconds: config.simulatedCallSeconds,
+      logRetention,
+      projectRoot: props.projectRoot,
+    });
     const alarms = new ApiAlarms(this, 'Alarms', {
       api,
       routes: routeList,
@@ -43,14 +50,17 @@ export class AthosExternalApiStack extends Stack {
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
     const webhooks = new WebhookDelivery(this, 'Webhooks', { table, logRetention, projectRoot: props.projectRoot });
-    if (alarms.topic) {
-      const action = new SnsAction(alarms.topic);
-      for (const alarm of webhooks.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    alarms.notify(callEvents.deadLetterAlarm);
+    for (const alarm of webhooks.alarms) alarms.notify(alarm);
 
+    new CfnOutput(this, 'CallEventsQueueUrl', {
+      value: callEvents.queue.queueUrl,
+      description: 'Where the voice pipeline sends call events (docs/call-events.md)',
+    });
+    new CfnOutput(this, 'CallEventsDeadLetterQueueUrl', {
+      value: callEvents.deadLetterQueue.queueUrl,
+      description: 'Call events set aside or not recorded (athos-admin events dead-letters)',
+    });
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the API (the stage URL)' });
     if (api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {

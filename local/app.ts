@@ -35,8 +35,8 @@ export const handlerEnvironment = (settings: LocalApiSettings): Record<string, s
     AWS_REGION: 'us-east-1',
     ALLOWED_ORIGINS: (settings.allowedOrigins ?? ['*']).join(','),
     ...(settings.connectionUrl ? { CONNECTION_URL: settings.connectionUrl } : {}),
-    ...(settings.logLevel ? { LOG_LEVEL: settings.logLevel } : {}),
     ...settings.environment,
+    ...(settings.logLevel ? { LOG_LEVEL: settings.logLevel } : {}),
   };
   for (const [name, keySet] of Object.entries(settings.keys)) env[keySetSettings(name as KeyName).inline] = keySet;
   return env;

@@ -5,7 +5,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ProxyHandler } from './gateway.js';
 import type { Route } from '../lambdas/http/routes.js';
-import { log } from '../lambdas/log.js';
+import { createLog } from '../lambdas/log.js';
+import { useEnvironment } from '../lambdas/environment.js';
 import { callKey } from '../lambdas/store/keys.js';
 import type { Table } from '../lambdas/store/table.js';
 import { LocalQueue } from './queue.js';
@@ -110,15 +111,16 @@ export interface BackOffice {
 }
 
 /**
- * Starts the consumer and, unless turned off, the simulator: the deployed handlers, loaded here
- * once the environment is set. In AWS the table's stream tells the simulator of new calls;
+ * Starts the consumer and, unless turned off, the simulator: the deployed handlers, loaded with
+ * the environment the API's handlers get (`handlerEnvironment`) plus the queues'. In AWS the table's stream tells the simulator of new calls;
  * locally the redeem's own answer does, so redeem does no extra work in either place.
  */
 export const startBackOffice = async (
   callEvents: LocalCallEvents,
-  options: { table: Table; simulator: boolean },
+  options: { table: Table; simulator: boolean; environment: Record<string, string> },
 ): Promise<BackOffice> => {
-  Object.assign(process.env, callEvents.environment);
+  useEnvironment({ ...options.environment, ...callEvents.environment });
+  const log = createLog(options.environment.LOG_LEVEL as never);
   const { handler: consume } = await import('../lambdas/handlers/callEvents.js');
   const consumer = startQueueEventSource({ queue: callEvents.queues.events, handler: consume });
   const simulate = options.simulator ? (await import('../lambdas/handlers/simulateCalls.js')).handler : undefined;

@@ -153,6 +153,7 @@ export class LocalQueue {
   private take(max: number, visibilityTimeoutMs: number): ReceivedMessage[] {
     const now = Date.now();
     const received: ReceivedMessage[] = [];
+    let moved = false;
     for (const entry of this.entries.values()) {
       if (received.length >= max) break;
       if (entry.visibleAt > now) continue;
@@ -161,6 +162,7 @@ export class LocalQueue {
         this.entries.delete(entry.messageId);
         if (entry.receiptHandle) this.handles.delete(entry.receiptHandle);
         deadLetterQueue.send(entry.body, { attributes: entry.attributes, messageId: entry.messageId });
+        moved = true;
         continue;
       }
       entry.receiveCount++;
@@ -177,7 +179,7 @@ export class LocalQueue {
         sentAt: entry.sentAt,
       });
     }
-    if (received.length > 0) this.changed();
+    if (received.length > 0 || moved) this.changed();
     return received;
   }
 

@@ -8,7 +8,7 @@ import { createTenant, issueApiKey } from '../lambdas/backoffice/tenantAdministr
 import { createCallStore } from '../lambdas/store/callStore.js';
 import type { Table } from '../lambdas/store/table.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
-import { sampleScore, sampleTranscript } from '../lambdas/backoffice/sampleConversation.js';
+import { sampleScore, sampleTranscript } from '../lambdas/backoffice/sampleCalls.js';
 
 export interface ScoredCallSpec {
   readonly tenantId: string;

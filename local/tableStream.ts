@@ -1,5 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { log } from '../lambdas/log.js';
+import { createLog } from '../lambdas/log.js';
+
+const log = createLog('warn');
 
 /**
  * Lambda's DynamoDB stream event source, locally: reads the table's stream on DynamoDB Local and

@@ -186,7 +186,7 @@ const main = async (): Promise<number> => {
   const context: CommandContext = {
     table,
     local: values.table === undefined || dynamoEndpoint !== undefined,
-    queue,
+    queue: queue.get,
     clock: adminClock(),
     actor: values.actor ?? userInfo().username,
     readJsonFile: (path) => {
@@ -203,10 +203,10 @@ const main = async (): Promise<number> => {
     process.stdout.write(values.json ? `${JSON.stringify(result.data)}\n` : `${result.text}\n`);
     return 0;
   } catch (error) {
-    throw explain(error, table.name, queue.made ? queue().where : where);
+    throw explain(error, table.name, queue.made() ? queue.get().where : where);
   } finally {
     table.db.destroy();
-    if (queue.made) queue().sqs.destroy();
+    if (queue.made()) queue.get().sqs.destroy();
   }
 };
 
@@ -222,17 +222,13 @@ const splitEndpoints = (given: readonly string[]) => {
 /** Made on first use, so commands that never touch the queue never need its settings. */
 const memo = <T>(make: () => T) => {
   let made: { value: T } | undefined;
-  return Object.assign(() => (made ??= { value: make() }).value, {
-    get made() {
-      return made !== undefined;
-    },
-  });
+  return { get: () => (made ??= { value: make() }).value, made: () => made !== undefined };
 };
 
 /** One clear line for what went wrong, never a stack. */
 const explain = (error: unknown, tableName: string, where: string): Error => {
   if (error instanceof UsageError) return error;
-  // The store reports every fault that means "try again" as SERVICE_UNAVAILABLE; SQS's come bare.
+  // The store reports every fault that means "try again" as SERVICE_UNAVAILABLE; the queue's client does not.
   if (isRetryableAwsFault(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
     const local =
       where.startsWith('DynamoDB Local') || where.startsWith('the local queue') ? ' Is `npm start` running?' : '';

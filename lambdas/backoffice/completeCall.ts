@@ -10,10 +10,9 @@ import { recordCallEvent } from './recordCallEvent.js';
  * call as ended and scored, which puts it on the list indexes. It is the pipeline's own path: the
  * report (checked where it arrived, `parseScoredCallReport`) becomes a `call.scored` event carrying
  * the ended fields, recorded as the queue consumer records events.
- * 1. Check the event against the events contract (its size limits included).
+ * 1. Build the event; the events contract's limits (transcript and score size) apply.
  * 2. Record it; a call that is not redeemed and unscored is refused.
- * @throws AthosError INVALID_REQUEST for a report the events contract refuses, CALL_NOT_FOUND for
- *   no such redeemed, unscored call
+ * @throws AthosError INVALID_REQUEST past the contract's limits, CALL_NOT_FOUND for no such redeemed call
  */
 export const completeCall = async (
   { calls, clock }: { calls: CallLifecycle; clock: Clock },
@@ -40,7 +39,6 @@ export const completeCall = async (
     const fields = [...new Set(event.error.issues.map((issue) => issue.path.join('.') || 'report'))];
     throw new AthosError('INVALID_REQUEST', `Scored call report is invalid: check ${fields.join(', ')}`);
   }
-
   const outcome = await recordCallEvent({ calls, clock }, event.data);
   if (outcome.result !== 'recorded' || outcome.status !== 'scored') {
     throw new AthosError('CALL_NOT_FOUND', 'No redeemed, unscored call has this id');

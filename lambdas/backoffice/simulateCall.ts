@@ -2,7 +2,7 @@ import type { CallEndedEvent, CallScoredEvent } from '../domain/callEvents.js';
 import type { EventQueue } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
 import type { ApiMode } from '../domain/testMode.js';
-import { sampleScore, sampleTranscript } from './sampleConversation.js';
+import { sampleScore, sampleTranscript } from './sampleCalls.js';
 
 export interface SimulatorSettings {
   /** How long a simulated call lasts: `call.ended` is sent this long after the redeem. */

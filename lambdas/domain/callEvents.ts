@@ -155,7 +155,25 @@ export const parseCallEvent = (body: string): { event: CallEvent } | { reason: s
   const problems = parsed.error.issues.slice(0, 5).map((issue) => {
     const path = issue.path.join('.');
     if (issue.code === 'invalid_union' && path === 'type') return `type must be one of ${callEventTypes.join(', ')}`;
-    return `${path || 'event'}: ${issue.message}`;
+    return `${path || 'event'}: ${describeIssue(issue)}`;
   });
   return { reason: `invalid event: ${problems.join('; ')}` };
+};
+
+/** zod/mini carries no messages (they would cost the bundle a locale); these say enough. */
+const describeIssue = (issue: z.core.$ZodIssue): string => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'required' : `expected ${issue.expected}`;
+    case 'too_big':
+      return `at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
+    case 'too_small':
+      return `at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
+    case 'invalid_format':
+      return issue.format === 'regex' ? 'not in the expected form' : `not a valid ${issue.format}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((value) => JSON.stringify(value)).join(' or ')}`;
+    default:
+      return issue.message;
+  }
 };

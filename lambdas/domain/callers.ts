@@ -4,8 +4,8 @@ import type { ApiMode } from './testMode.js';
 /** Who is calling, as authentication establishes it: the principal an operation is given. */
 
 /**
- * A reseller's backend, by its API key: the tenant it acts as (a test key's is the test twin), and
- * the key (by hash) it called with.
+ * A reseller's backend, by its API key: the tenant it acts as (a test key's is the tenant's test
+ * twin, `testMode.ts`), the key's mode, and the key (by hash) it called with.
  */
 export interface ApiCaller {
   readonly tenant: TenantRecord;

@@ -98,12 +98,6 @@ export interface EventSetAside {
 /** All of the above, for tools; each operation takes only the part it uses. */
 export type CallStore = CallRedemptions & CallReader & CallLister & CallLifecycle;
 
-/** A queue the pipeline's events travel on: SQS in AWS, the local queue under `npm start`. */
-export interface EventQueue {
-  /** Sends each body, each after its own delay (SQS allows up to 900 s). */
-  send(messages: readonly { readonly body: string; readonly delaySeconds?: number }[]): Promise<void>;
-}
-
 /** Tenants, as operators manage them. Each change is written together with its audit record. */
 export interface TenantRepository {
   createTenant(tenant: TenantRecord, audit?: AuditRecord): Promise<void>;
@@ -188,4 +182,10 @@ export interface CursorCodec {
   encode(position: string, binding: string): string;
   /** @throws AthosError INVALID_REQUEST for anything but a cursor we issued for this binding */
   decode(cursor: string, binding: string): string;
+}
+
+/** A queue the pipeline's events travel on: SQS in AWS, the local queue under `npm start`. */
+export interface EventQueue {
+  /** Sends each body, each after its own delay (SQS allows up to 900 s). */
+  send(messages: readonly { readonly body: string; readonly delaySeconds?: number }[]): Promise<void>;
 }

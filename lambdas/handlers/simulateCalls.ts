@@ -4,7 +4,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { simulateCall } from '../backoffice/simulateCall.js';
 import { requireSetting } from '../config.js';
 import type { CallRecord } from '../domain/records.js';
-import { log } from '../log.js';
+import { createLog } from '../log.js';
 import { createSqsClient } from '../queue/client.js';
 import { createSqsEventQueue } from '../queue/sqsEventQueue.js';
 import { config } from '../runtime.js';
@@ -13,6 +13,7 @@ const queue = createSqsEventQueue(
   createSqsClient({ region: config.region, endpoint: config.sqsEndpoint }),
   requireSetting(config.callEventsQueueUrl, 'CALL_EVENTS_QUEUE_URL'),
 );
+const log = createLog(config.logLevel);
 const settings = { callSeconds: config.simulatedCallSeconds, modes: config.simulatedModes };
 
 /**

@@ -1,5 +1,6 @@
 import { fanOut } from '../backoffice/webhooks/fanOut.js';
 import { requireSetting } from '../config.js';
+import { createLog } from '../log.js';
 import { systemClock } from '../domain/ports.js';
 import { createSqsClient } from '../queue/client.js';
 import { createStreamHandler } from '../queue/createStreamHandler.js';
@@ -20,4 +21,4 @@ const ports = {
 };
 
 /** The table stream's consumer: each new outbox item becomes deliveries on the delivery queue. */
-export const handler = createStreamHandler(outboxEntryOf, (entry) => fanOut(ports, entry));
+export const handler = createStreamHandler(createLog(config.logLevel), outboxEntryOf, (entry) => fanOut(ports, entry));

@@ -1,7 +1,8 @@
 import { deliverWebhook } from '../backoffice/webhooks/deliver.js';
-import { emfWebhookMetrics } from '../backoffice/webhooks/emfMetrics.js';
+import { createEmfWebhookMetrics } from '../backoffice/webhooks/emfMetrics.js';
 import { createWebhookPoster } from '../backoffice/webhooks/outbound.js';
 import { requireSetting } from '../config.js';
+import { createLog } from '../log.js';
 import { environment } from '../environment.js';
 import { systemClock } from '../domain/ports.js';
 import { deliveryMessageSchema } from '../domain/webhooks.js';
@@ -13,6 +14,7 @@ import { createWebhookDeliveryStore } from '../store/webhooks/deliveries.js';
 import { createWebhookEndpointStore } from '../store/webhooks/endpoints.js';
 import { createWebhookSecretSealer } from '../tokens/webhookSecretSealer.js';
 
+const log = createLog(config.logLevel);
 const visibility = createSqsVisibility(
   createSqsClient({ region: config.region, endpoint: config.sqsEndpoint }),
   requireSetting(config.webhookDeliveryQueueUrl, 'WEBHOOK_DELIVERY_QUEUE_URL'),
@@ -24,7 +26,8 @@ const ports = {
   poster: createWebhookPoster({ policy: config.webhookOutboundPolicy }),
   clock: systemClock,
   schedule: config.webhookRetrySchedule,
-  metrics: emfWebhookMetrics,
+  metrics: createEmfWebhookMetrics(log),
+  log,
 };
 
 /**
@@ -32,7 +35,7 @@ const ports = {
  * back until the next one is due; a message that cannot be read fails until SQS moves it to the
  * dead-letter queue.
  */
-export const handler = createQueueHandler(async (record) => {
+export const handler = createQueueHandler(log, async (record) => {
   const { retryInMs } = await deliverWebhook(ports, deliveryMessageSchema.parse(JSON.parse(record.body)));
   if (retryInMs === undefined) return;
   await visibility.hide(record.receiptHandle, retryInMs);

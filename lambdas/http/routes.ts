@@ -12,7 +12,22 @@ export type AuthScheme = 'apiKey' | 'sessionToken';
  * Table access by intent, each a policy of `store/tableAccess.ts` (named here so that the route
  * table needs nothing from the store; the stack does not compile while a name lacks its policy).
  */
-export type TableAccess = 'authRead' | 'keyUsageWrite' | 'quotaWrite' | 'redeemWrite' | 'callRead' | 'callList';
+export type TableAccess =
+  | 'authRead'
+  | 'keyUsageWrite'
+  | 'quotaWrite'
+  | 'redeemWrite'
+  | 'callRead'
+  | 'callList'
+  | 'callEventRead'
+  | 'callEventUpdate'
+  | 'transcriptWrite'
+  | 'outboxWrite'
+  | 'webhookEndpointRead'
+  | 'webhookDeliveryCreate'
+  | 'webhookSendRead'
+  | 'webhookSendWrite'
+  | 'webhookAuditWrite';
 
 export interface Route {
   /** The contract's operationId. */

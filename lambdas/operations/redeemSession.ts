@@ -4,8 +4,8 @@ import { newCallId, newSessionId } from '../domain/ids.js';
 import type { SessionClaims } from '../domain/callers.js';
 import type { CallRedemptions, Clock, ConnectionTickets } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
-import type { RedeemSessionRequest } from '../domain/requests/redeemSession.js';
 import { isTestTwin } from '../domain/testMode.js';
+import type { RedeemSessionRequest } from '../domain/requests/redeemSession.js';
 
 export interface RedeemSessionPorts {
   readonly calls: CallRedemptions;

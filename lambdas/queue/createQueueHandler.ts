@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { log } from '../log.js';
+import type { Log } from '../log.js';
 
 /**
  * Thrown by a consumer that has held its message back for a later attempt (SQS visibility carries
@@ -21,7 +21,7 @@ export class HeldBack extends Error {
  * message never holds back the rest. A record fails by throwing; what is settled (recorded, or set
  * aside with a reason) is acknowledged.
  */
-export const createQueueHandler = (consume: (record: SQSRecord) => Promise<void>) =>
+export const createQueueHandler = (log: Log, consume: (record: SQSRecord) => Promise<void>) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(
       sqsPartialBatchFailure({

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { log } from '../log.js';
+import type { Log } from '../log.js';
 
 /** Records handled side by side: each is independent of the others, and DynamoDB is the wait. */
 const concurrency = 10;
@@ -14,7 +14,7 @@ const concurrency = 10;
  * lines name records by id, never by content.
  */
 export const createStreamHandler =
-  <T>(parse: (image: Record<string, unknown>) => T | undefined, handle: (item: T) => Promise<void>) =>
+  <T>(log: Log, parse: (image: Record<string, unknown>) => T | undefined, handle: (item: T) => Promise<void>) =>
   async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const failed = new Set<DynamoDBRecord>();
     let next = 0;

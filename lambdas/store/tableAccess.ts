@@ -67,7 +67,22 @@ export const tableAccessPolicies = {
     on: 'table',
     onlyWithin: 'TransactWriteItems',
   },
+  /** calls/lifecycle: a call's state, read before each event is applied. */
+  callEventRead: { actions: ['dynamodb:GetItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
+  /** calls/lifecycle: the call item's conditional updates, alone or in a transaction. */
+  callEventUpdate: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
+  /** calls/lifecycle: the webhook outbox items a call's change announces, only with that change. */
+  outboxWrite: {
+    actions: ['dynamodb:PutItem'],
+    leadingKeyPrefixes: [entityPrefixes.outbox],
+    on: 'table',
+    onlyWithin: 'TransactWriteItems',
+  },
+  /** calls/lifecycle: the transcript beside the call, only with the call's own update. */
+  transcriptWrite: {
+    actions: ['dynamodb:PutItem'],
+    leadingKeyPrefixes: [entityPrefixes.call],
+    on: 'table',
+    onlyWithin: 'TransactWriteItems',
+  },
 } as const satisfies Record<string, TableAccessPolicy>;
-
-/** Every intent the store's parts have: routes name theirs (`http/routes.ts`), back-office functions theirs. */
-export type TableAccessIntent = keyof typeof tableAccessPolicies;

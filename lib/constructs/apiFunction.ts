@@ -28,15 +28,15 @@ export interface ApiFunctionProps {
    */
   readonly memorySize?: number;
   /**
-   * How long an invocation may run.
-   * @default 10 s (see below)
+   * The queue consumers run longer than a request may.
+   * @default 10 seconds
    */
   readonly timeout?: Duration;
   /**
-   * Whether it reads secrets through the Parameters and Secrets extension.
+   * Whether it reads signing keys, through the Parameters and Secrets extension.
    * @default true
    */
-  readonly secretsExtension?: boolean;
+  readonly readsSecrets?: boolean;
 }
 
 /**
@@ -72,7 +72,7 @@ export class ApiFunction extends NodejsFunction {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
-      ...(props.secretsExtension === false
+      ...(props.readsSecrets === false
         ? {}
         : {
             paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {

@@ -5,12 +5,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { Route } from '../../lambdas/http/routes.js';
-import {
-  tableAccessPolicies,
-  type TableAccessIntent,
-  type TableAccessPolicy,
-} from '../../lambdas/store/tableAccess.js';
+import type { Route, TableAccess } from '../../lambdas/http/routes.js';
+import { tableAccessPolicies, type TableAccessPolicy } from '../../lambdas/store/tableAccess.js';
 import { tableDefinition } from '../../lambdas/store/tableDefinition.js';
 import { keySetSettings, type KeyName } from '../../lambdas/tokens/loadKeySet.js';
 import type { StageConfig } from '../stageConfig.js';
@@ -60,9 +56,12 @@ export class ApiHandlers extends Construct {
   }
 }
 
-/** The statement that grants one table access of `tableAccess.ts` (a route's, or a back-office function's). */
-export const tableStatement = (table: ITable, access: TableAccessIntent) => {
-  const policy: TableAccessPolicy = tableAccessPolicies[access];
+/** Every intent a route may name has its policy. */
+const policies: Record<TableAccess, TableAccessPolicy> = tableAccessPolicies;
+
+/** A function's permission for one kind of table access (`lambdas/store/tableAccess.ts`). */
+export const tableStatement = (table: ITable, access: TableAccess) => {
+  const policy = policies[access];
   return new PolicyStatement({
     actions: [...policy.actions],
     resources:

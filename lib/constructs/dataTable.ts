@@ -30,6 +30,8 @@ export class DataTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      // New images only: the simulator plays new test-mode calls from it (lib/constructs/callEvents.ts),
+      // and the webhook fan-out new outbox items (lib/constructs/webhookDelivery.ts).
       stream: StreamViewType[tableDefinition.streamView],
     });
     for (const index of tableDefinition.indexes) {

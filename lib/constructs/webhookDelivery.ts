@@ -10,7 +10,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { webhookMetricNames, webhookMetricsNamespace } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
-import type { TableAccessIntent } from '../../lambdas/store/tableAccess.js';
+import type { TableAccess } from '../../lambdas/http/routes.js';
 import { outboxStreamFilter } from '../../lambdas/store/webhooks/outbox.js';
 import { webhookSecretPurpose } from '../../lambdas/tokens/kmsSecretSealer.js';
 import { ApiFunction } from './apiFunction.js';
@@ -73,7 +73,7 @@ export class WebhookDelivery extends Construct {
       entry: resolve(props.projectRoot, 'lambdas/handlers/webhookFanOut.ts'),
       environment: environment({ WEBHOOK_DELIVERY_QUEUE_URL: this.queue.queueUrl }),
       logRetention: props.logRetention,
-      secretsExtension: false,
+      readsSecrets: false,
     });
     this.sender = new ApiFunction(this, 'Sender', {
       entry: resolve(props.projectRoot, 'lambdas/handlers/webhookSender.ts'),
@@ -83,7 +83,7 @@ export class WebhookDelivery extends Construct {
       }),
       logRetention: props.logRetention,
       timeout: senderTimeout,
-      secretsExtension: false,
+      readsSecrets: false,
     });
 
     this.fanOut.addEventSource(
@@ -110,7 +110,7 @@ export class WebhookDelivery extends Construct {
       new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }),
     );
 
-    const grantTable = (fn: ApiFunction, accesses: readonly TableAccessIntent[]) => {
+    const grantTable = (fn: ApiFunction, accesses: readonly TableAccess[]) => {
       for (const access of accesses) fn.addToRolePolicy(tableStatement(props.table, access));
     };
     grantTable(this.fanOut, ['webhookEndpointRead', 'webhookDeliveryCreate']);

@@ -364,12 +364,14 @@ describe('keys, alarms and outputs', () => {
     }
   });
 
-  it('alarms on 5XX rate, p99 latency per route, Lambda errors and throttles, DynamoDB errors and throttling', () => {
+  it('alarms on 5XX rate, p99 latency per route, Lambda errors and throttles, DynamoDB errors and throttling, dead letters', () => {
+    // The webhook alarms have their own test (webhooks.test.ts).
     const alarms = ofType('AWS::CloudWatch::Alarm')
       .map(([id]) => id.replace(/[A-F0-9]{8}$/, ''))
-      .filter((id) => id.startsWith('Alarms'));
+      .filter((id) => !id.startsWith('Webhooks'));
     const expected = [
       'AlarmsServerErrorRate',
+      'CallEventsDeadLettersAlarm',
       'AlarmsTableSystemErrors',
       'AlarmsTableThrottledRequests',
       ...routeList.flatMap((route) =>

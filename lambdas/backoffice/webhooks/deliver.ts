@@ -9,7 +9,7 @@ import type {
 } from '../../domain/webhookPorts.js';
 import { nextStep, parseRetryAfter, type AttemptResult } from '../../domain/webhookRetries.js';
 import type { DeliveryAttempt, DeliveryMessage, WebhookEndpointRecord } from '../../domain/webhooks.js';
-import { log } from '../../log.js';
+import type { Log } from '../../log.js';
 import { signWebhook } from '../../tokens/webhookSignatures.js';
 
 export interface DeliverPorts {
@@ -21,6 +21,7 @@ export interface DeliverPorts {
   /** The waits after each failed attempt. */
   readonly schedule: readonly number[];
   readonly metrics: WebhookMetrics;
+  readonly log: Log;
 }
 
 const resultOf = (post: PostResult, now: Date): AttemptResult => {
@@ -113,7 +114,7 @@ export const deliverWebhook = async (
 };
 
 const disableEndpoint = async (
-  ports: Pick<DeliverPorts, 'endpoints' | 'metrics'>,
+  ports: Pick<DeliverPorts, 'endpoints' | 'metrics' | 'log'>,
   endpoint: WebhookEndpointRecord,
   reason: string,
   now: Date,
@@ -127,5 +128,9 @@ const disableEndpoint = async (
   // Not disabled here means an operator changed the endpoint meanwhile: their change stands.
   if (!disabled) return;
   ports.metrics.endpointDisabled(reason);
-  log('warn', 'webhook endpoint disabled', { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId, reason });
+  ports.log('warn', 'webhook endpoint disabled', {
+    tenantId: endpoint.tenantId,
+    endpointId: endpoint.endpointId,
+    reason,
+  });
 };

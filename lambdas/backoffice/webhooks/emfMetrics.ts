@@ -1,5 +1,5 @@
 import type { WebhookMetrics } from '../../domain/webhookPorts.js';
-import { log } from '../../log.js';
+import type { Log } from '../../log.js';
 
 /**
  * Metrics as CloudWatch embedded metric format: log lines (at `info`) that CloudWatch Logs turns
@@ -15,36 +15,39 @@ export const webhookMetricNames = {
   endpointDisabled: 'EndpointsDisabled',
 } as const;
 
-const emit = (values: Record<string, number>, units: Record<string, string>, fields: Record<string, string> = {}) =>
-  log('info', 'webhook metrics', {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [
-        {
-          Namespace: webhookMetricsNamespace,
-          Dimensions: [[]],
-          Metrics: Object.keys(values).map((name) => ({ Name: name, Unit: units[name] ?? 'Count' })),
-        },
-      ],
-    },
-    ...fields,
-    ...values,
-  });
+/** Metrics written as `info` lines of `log`. */
+export const createEmfWebhookMetrics = (log: Log): WebhookMetrics => {
+  const emit = (values: Record<string, number>, units: Record<string, string>, fields: Record<string, string> = {}) =>
+    log('info', 'webhook metrics', {
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          {
+            Namespace: webhookMetricsNamespace,
+            Dimensions: [[]],
+            Metrics: Object.keys(values).map((name) => ({ Name: name, Unit: units[name] ?? 'Count' })),
+          },
+        ],
+      },
+      ...fields,
+      ...values,
+    });
 
-export const emfWebhookMetrics: WebhookMetrics = {
-  delivered(latencyMs) {
-    emit(
-      { [webhookMetricNames.delivered]: 1, [webhookMetricNames.deliveryLatency]: latencyMs },
-      { [webhookMetricNames.deliveryLatency]: 'Milliseconds' },
-    );
-  },
-  attemptFailed(errorClass) {
-    emit({ [webhookMetricNames.attemptFailed]: 1 }, {}, { errorClass });
-  },
-  deliveryFailed() {
-    emit({ [webhookMetricNames.deliveryFailed]: 1 }, {});
-  },
-  endpointDisabled(reason) {
-    emit({ [webhookMetricNames.endpointDisabled]: 1 }, {}, { reason });
-  },
+  return {
+    delivered(latencyMs) {
+      emit(
+        { [webhookMetricNames.delivered]: 1, [webhookMetricNames.deliveryLatency]: latencyMs },
+        { [webhookMetricNames.deliveryLatency]: 'Milliseconds' },
+      );
+    },
+    attemptFailed(errorClass) {
+      emit({ [webhookMetricNames.attemptFailed]: 1 }, {}, { errorClass });
+    },
+    deliveryFailed() {
+      emit({ [webhookMetricNames.deliveryFailed]: 1 }, {});
+    },
+    endpointDisabled(reason) {
+      emit({ [webhookMetricNames.endpointDisabled]: 1 }, {}, { reason });
+    },
+  };
 };
