@@ -141,7 +141,7 @@ export interface WebhookDeliveryRecord {
   /** Why the last attempt of a failed delivery failed, in words. */
   readonly failure: string | null;
   readonly attemptLog: readonly DeliveryAttempt[];
-  /** When the event happened (scored, ended): the start of the scored→delivered latency. */
+  /** When the change it announces was recorded: the start of the scored→delivered latency. */
   readonly occurredAt: string;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -172,6 +172,7 @@ export interface OutboxEvent {
   readonly mode: WebhookMode;
   readonly type: WebhookEventType;
   readonly callId: string;
+  /** When the change it announces was recorded. */
   readonly occurredAt: string;
   /** The JSON body every endpoint receives. */
   readonly payload: string;
