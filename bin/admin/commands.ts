@@ -1,12 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { parseCallEvent } from '../../lambdas/domain/callEvents.js';
-import { tenantIdPattern } from '../../lambdas/domain/ids.js';
-import { apiModes, type ApiMode } from '../../lambdas/domain/testMode.js';
-import { createSqsDeadLetters } from '../../lambdas/queue/sqsDeadLetters.js';
-import { createSqsEventQueue } from '../../lambdas/queue/sqsEventQueue.js';
-import type { Clock } from '../../lambdas/domain/ports.js';
-import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
+import { sampleScore, sampleScoredCalls, sampleTranscript } from '../../lambdas/backoffice/sampleCalls.js';
 import {
   createTenant,
   issueApiKey,
@@ -20,11 +14,17 @@ import {
   updateTenant,
   type AdministrationPorts,
 } from '../../lambdas/backoffice/tenantAdministration.js';
+import { parseCallEvent } from '../../lambdas/domain/callEvents.js';
+import { tenantIdPattern } from '../../lambdas/domain/ids.js';
+import type { Clock } from '../../lambdas/domain/ports.js';
+import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
+import { apiModes, type ApiMode } from '../../lambdas/domain/testMode.js';
+import { createSqsDeadLetters } from '../../lambdas/queue/sqsDeadLetters.js';
+import { createSqsEventQueue } from '../../lambdas/queue/sqsEventQueue.js';
 import { importScoredCalls } from '../../lambdas/store/calls/importer.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
-import { sampleScore, sampleScoredCalls, sampleTranscript } from '../../lambdas/backoffice/sampleCalls.js';
 import { parseDuration } from './durations.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';
