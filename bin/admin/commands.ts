@@ -15,7 +15,6 @@ import {
   type AdministrationPorts,
 } from '../../lambdas/backoffice/tenantAdministration.js';
 import { parseCallEvent } from '../../lambdas/domain/callEvents.js';
-import { tenantIdPattern } from '../../lambdas/domain/ids.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
 import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
 import { apiModes, type ApiMode } from '../../lambdas/domain/testMode.js';
