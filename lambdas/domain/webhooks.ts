@@ -17,7 +17,7 @@ export type WebhookMode = (typeof webhookModes)[number];
 
 /**
  * The thin payload: enough to recognise the call and fetch it (`GET /calls/{callId}`), never the
- * transcript. `scoredAt` and `overallScore` are null on a `call.ended` sent before scoring.
+ * transcript. `scoredAt` and `overallScore` are null on a `call.ended`.
  */
 export const webhookEventSchema = z.object({
   type: z.enum(webhookEventTypes),
@@ -52,22 +52,28 @@ export interface AnnouncedCall {
   readonly overallScore: number | null;
 }
 
-/** The event as a reseller receives it; its timestamp is when the call ended, or was scored. */
-export const webhookEventOf = (call: AnnouncedCall, type: WebhookEventType): WebhookEvent => ({
-  type,
-  timestamp: type === 'call.scored' ? (call.scoredAt ?? call.endedAt) : call.endedAt,
-  data: {
-    callId: call.callId,
-    sessionId: call.sessionId,
-    source: call.source,
-    externalUserId: call.externalUserId,
-    externalAgencyId: call.externalAgencyId,
-    drillKey: call.drillKey,
-    endedAt: call.endedAt,
-    scoredAt: call.scoredAt,
-    overallScore: call.overallScore,
-  },
-});
+/**
+ * The event as a reseller receives it. `call.ended` tells of the end only (its timestamp is the
+ * end; no score, even when the score came with it); `call.scored` of the score too.
+ */
+export const webhookEventOf = (call: AnnouncedCall, type: WebhookEventType): WebhookEvent => {
+  const scored = type === 'call.scored';
+  return {
+    type,
+    timestamp: scored ? (call.scoredAt ?? call.endedAt) : call.endedAt,
+    data: {
+      callId: call.callId,
+      sessionId: call.sessionId,
+      source: call.source,
+      externalUserId: call.externalUserId,
+      externalAgencyId: call.externalAgencyId,
+      drillKey: call.drillKey,
+      endedAt: call.endedAt,
+      scoredAt: scored ? call.scoredAt : null,
+      overallScore: scored ? call.overallScore : null,
+    },
+  };
+};
 
 /** A signing secret as stored: sealed (see `tokens/secretSealing.ts`), never in clear. */
 export interface StoredWebhookSecret {

@@ -123,7 +123,7 @@ describe('the consumer', () => {
     expect(bundle.length).toBeLessThan(450_000);
   });
 
-  it('may read and update calls, write transcripts only within a transaction, and set aside on the dead-letter queue', () => {
+  it('may read and update calls, write transcripts and webhook outbox items only within a transaction, and set aside on the dead-letter queue', () => {
     const policy = one('AWS::IAM::Policy', 'CallEventsConsumerRole');
     const statements = policy.Properties.PolicyDocument.Statement as Record<string, any>[];
     const simplified = statements.map((statement) => ({
@@ -147,6 +147,15 @@ describe('the consumer', () => {
         on: expect.stringContaining('DataTable'),
         condition: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] },
+          'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
+        },
+      },
+      {
+        // The webhook outbox items, in the same transaction as the call's change.
+        actions: ['dynamodb:PutItem'],
+        on: expect.stringContaining('DataTable'),
+        condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] },
           'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
         },
       },

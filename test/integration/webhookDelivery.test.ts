@@ -143,7 +143,10 @@ describe('webhook delivery', () => {
     await eventually('both events', () => receiver.received.length >= 2);
     expect(receiver.received.map((delivery) => delivery.event?.type).sort()).toEqual(['call.ended', 'call.scored']);
     const ended = receiver.received.find((delivery) => delivery.event?.type === 'call.ended');
-    expect(ended?.event?.timestamp).toBe('2026-06-05T18:07:30.000Z');
+    expect(ended?.event).toMatchObject({
+      timestamp: '2026-06-05T18:07:30.000Z',
+      data: { callId, endedAt: '2026-06-05T18:07:30.000Z', scoredAt: null, overallScore: null },
+    });
     expect(new Set(receiver.received.map((delivery) => delivery.id)).size).toBe(2);
   }, 60_000);
 
@@ -191,7 +194,11 @@ describe('webhook delivery', () => {
 
     const delivery = await deliveryOf(endpoint.endpointId, 'failed');
     expect(delivery.attemptLog).toHaveLength(1);
-    const disabled = await ports().endpoints.findEndpoint(endpoint.endpointId);
+    // The sender records the attempt, then disables the endpoint.
+    const disabled = await eventually('the endpoint disabled', async () => {
+      const found = await ports().endpoints.findEndpoint(endpoint.endpointId);
+      return found?.status === 'disabled' ? found : undefined;
+    });
     expect(disabled).toMatchObject({ status: 'disabled', disabledReason: 'answered 410 Gone' });
     expect(await ports().endpoints.listAudit(tenantId, 5)).toEqual(
       expect.arrayContaining([

@@ -103,7 +103,61 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "call.scored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A call was scored
+         * @description Sent the moment a call's score is recorded, to each of your endpoints subscribed to
+         *     `call.scored` (the default), in the mode of the call (test-mode events go only to test
+         *     endpoints). The payload is thin: fetch the transcript and score with
+         *     `GET /calls/{callId}`.
+         *
+         *     Delivery follows [Standard Webhooks](https://www.standardwebhooks.com): verify the
+         *     `webhook-signature` over `<webhook-id>.<webhook-timestamp>.<raw body>` with your endpoint's
+         *     secret (`whsec_…`), e.g. with the `standardwebhooks` npm package. Answer any 2xx within
+         *     10 s. Anything else, a timeout or a refused connection is retried after 5 s, 5 min,
+         *     30 min, 2 h, 5 h, 10 h and 10 h (eight attempts), or later if you send `Retry-After`;
+         *     `410 Gone` disables the endpoint. Every attempt of one event to one endpoint carries the
+         *     same `webhook-id`: use it to drop duplicates.
+         */
+        post: operations["callScoredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.ended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A call ended
+         * @description Sent when a call's end is recorded, to endpoints subscribed to `call.ended`. `scoredAt`
+         *     and `overallScore` are null: a `call.scored` follows when the score is recorded. Signed,
+         *     retried and deduplicated exactly as `call.scored`.
+         */
+        post: operations["callEndedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Error: {
@@ -234,6 +288,30 @@ export interface components {
             /** @description Pass as `cursor` to fetch the next page. `null` on the last page. */
             nextCursor: string | null;
         };
+        /** @description A webhook's body. Thin by design; read the call itself with `GET /calls/{callId}`. */
+        WebhookEvent: {
+            /** @enum {string} */
+            type: "call.scored" | "call.ended";
+            /**
+             * Format: date-time
+             * @description When it happened (the call ended, or was scored).
+             */
+            timestamp: string;
+            data: {
+                /** @description The call's public id (`athos_call_…`), for `GET /calls/{callId}`. */
+                callId: string;
+                sessionId: string;
+                source: components["schemas"]["CallSource"];
+                externalUserId: string;
+                externalAgencyId: string | null;
+                drillKey: string;
+                /** Format: date-time */
+                endedAt: string | null;
+                /** Format: date-time */
+                scoredAt: string | null;
+                overallScore: number | null;
+            };
+        };
     };
     responses: {
         /** @description The request was malformed (validation, bad cursor, unknown drill). */
@@ -319,7 +397,17 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The message id, the same on every attempt of this event to this endpoint. */
+        WebhookId: string;
+        /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse old ones. */
+        WebhookTimestamp: string;
+        /**
+         * @description `v1,<base64 HMAC-SHA256>`; during a secret rotation two such signatures, space-separated.
+         *     The message verifies if any one matches.
+         */
+        WebhookSignature: string;
+    };
     requestBodies: never;
     headers: {
         /** @description Unique id for this request; quote it in support tickets. */
@@ -470,6 +558,101 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    callScoredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, the same on every attempt of this event to this endpoint. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse old ones. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256>`; during a secret rotation two such signatures, space-separated.
+                 *     The message verifies if any one matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "call.scored",
+                 *       "timestamp": "2026-06-05T18:07:42.120Z",
+                 *       "data": {
+                 *         "callId": "athos_call_GZ1DjOkZv_VEPoE-CJ8mp",
+                 *         "sessionId": "ext_t6FU-V5l3tQE8aoxHlzDL",
+                 *         "source": "roleplay",
+                 *         "externalUserId": "rep_8842",
+                 *         "externalAgencyId": "agency_chicago",
+                 *         "drillKey": "ma-full-sale",
+                 *         "endedAt": "2026-06-05T18:07:30.000Z",
+                 *         "scoredAt": "2026-06-05T18:07:42.120Z",
+                 *         "overallScore": 82
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone. The endpoint is disabled and receives nothing more until re-enabled. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any 2xx counts as delivered; the body is ignored. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    callEndedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, the same on every attempt of this event to this endpoint. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse old ones. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256>`; during a secret rotation two such signatures, space-separated.
+                 *     The message verifies if any one matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone. The endpoint is disabled. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -483,3 +666,4 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["s
 export const callSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CallSource"]> = ["roleplay"];
 export const redeemSessionRequestDifficultyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RedeemSessionRequest"]["difficulty"]> = ["Beginner", "Advanced", "Elite"];
 export const callDetailStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CallDetail"]["status"]> = ["scored"];
+export const webhookEventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEvent"]["type"]> = ["call.scored", "call.ended"];
