@@ -43,8 +43,17 @@ const maxPayloadBytes = 10 * 1024 * 1024;
 /** What the stack gives each function (`lib/`); the local handlers get the same deadline. */
 const lambdaTimeoutMs = 10_000;
 
-export const createGateway = (options: GatewayOptions): Server =>
-  createServer((request, response) => {
+/**
+ * How long an idle client connection stays open: longer than the 60 s a load balancer or a client
+ * pool keeps one, so a pooled connection is never closed by us just as a client reuses it (Node's
+ * default, 5 s, made busy clients fail with "fetch failed"). The header timeout must exceed it, or
+ * a request arriving on an old connection could be cut before its headers are read.
+ */
+const keepAliveTimeoutMs = 65_000;
+const headersTimeoutMs = keepAliveTimeoutMs + 1_000;
+
+export const createGateway = (options: GatewayOptions): Server => {
+  const server = createServer((request, response) => {
     const started = performance.now();
     const requestId = randomUUID();
     void serve(options, request, response, requestId)
@@ -65,6 +74,10 @@ export const createGateway = (options: GatewayOptions): Server =>
         }),
       );
   });
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = headersTimeoutMs;
+  return server;
+};
 
 const serve = async (
   options: GatewayOptions,
