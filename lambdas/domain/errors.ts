@@ -33,3 +33,7 @@ export class AthosError extends Error {
     super(message, options);
   }
 }
+
+/** Refusals that mint and redeem both give: one wording, whichever operation finds the fact. */
+export const apiKeyRevoked = () => new AthosError('API_KEY_REVOKED', 'API key has been revoked');
+export const tenantInactive = () => new AthosError('TENANT_INACTIVE', 'Tenant is inactive');

@@ -54,12 +54,24 @@ export interface ScoredCallUpdate {
   readonly score: Score;
 }
 
+/** The session token being redeemed: its id, its end, and the API key that minted it. */
+export interface TokenUse {
+  readonly jti: string;
+  readonly expiresAt: Date;
+  readonly keyId: string;
+}
+
 export interface CallRedemptions {
   /**
-   * Records the token as used and creates the call, both or neither.
-   * @returns 'already-used' when the token was redeemed before (nothing is written then)
+   * Records the token as used and creates the call, both or neither, on condition that the token
+   * is unused, its tenant active, and the key that minted it neither revoked nor past its rotation
+   * overlap at `call.createdAt`.
+   * @returns why nothing was written, or 'created'
    */
-  createRedeemedCall(call: CallRecord, tokenUse: { jti: string; expiresAt: Date }): Promise<'created' | 'already-used'>;
+  createRedeemedCall(
+    call: CallRecord,
+    tokenUse: TokenUse,
+  ): Promise<'created' | 'already-used' | 'tenant-inactive' | 'key-revoked'>;
 }
 
 export interface CallReader {

@@ -44,7 +44,7 @@ export const routes = {
     entry: 'lambdas/handlers/redeemSession.ts',
     auth: 'sessionToken',
     cors: true,
-    tableAccess: ['redeemWrite'],
+    tableAccess: ['redeemWrite', 'redeemChecks'],
     keys: ['sessionToken', 'connectionTicket'],
   },
   listCalls: {

@@ -1,5 +1,5 @@
 import { parseApiKey } from '../domain/apiKeys.js';
-import { AthosError } from '../domain/errors.js';
+import { AthosError, apiKeyRevoked, tenantInactive } from '../domain/errors.js';
 import { isIpAllowed } from '../domain/ipAllowlist.js';
 import type { AuthStore, Clock } from '../domain/ports.js';
 import type { TenantRecord } from '../domain/records.js';
@@ -9,10 +9,11 @@ export interface AuthenticateApiKeyPorts {
   readonly clock: Clock;
 }
 
-/** Who is calling: the tenant, and the key (by hash) it called with. */
+/** Who is calling: the tenant, and the key it called with (its hash, and its id for tokens to name). */
 export interface ApiCaller {
   readonly tenant: TenantRecord;
   readonly keyHash: string;
+  readonly keyId: string;
 }
 
 /**
@@ -33,11 +34,11 @@ export const authenticateApiKey = async (
   const { key, tenant } = await auth.findKeyAndTenant(parsed.hash, parsed.tenantId);
   if (!key || key.tenantId !== parsed.tenantId) throw new AthosError('INVALID_API_KEY', 'Invalid API key');
   const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= clock.now().getTime();
-  if (key.status !== 'active' || expired) throw new AthosError('API_KEY_REVOKED', 'API key has been revoked');
+  if (key.status !== 'active' || expired) throw apiKeyRevoked();
 
-  if (!tenant || tenant.status !== 'active') throw new AthosError('TENANT_INACTIVE', 'Tenant is inactive');
+  if (!tenant || tenant.status !== 'active') throw tenantInactive();
   if (!isIpAllowed(sourceIp, tenant.allowedCidrs)) {
     throw new AthosError('IP_NOT_ALLOWED', 'Calls from this IP address are not allowed for this tenant');
   }
-  return { tenant, keyHash: parsed.hash };
+  return { tenant, keyHash: parsed.hash, keyId: key.keyId };
 };

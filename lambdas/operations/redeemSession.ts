@@ -1,5 +1,5 @@
 import { choosePersona, findDrill, type Difficulty } from '../domain/drills.js';
-import { AthosError } from '../domain/errors.js';
+import { AthosError, apiKeyRevoked, tenantInactive } from '../domain/errors.js';
 import { newCallId, newSessionId } from '../domain/ids.js';
 import type { CallRedemptions, Clock } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
@@ -20,10 +20,18 @@ export interface RedeemSessionRequest {
   readonly state?: string | undefined;
 }
 
+const refusals = {
+  'already-used': () => new AthosError('TOKEN_ALREADY_USED', 'Session token has already been used'),
+  'key-revoked': apiKeyRevoked,
+  'tenant-inactive': tenantInactive,
+};
+
 /**
  * Starts the live roleplay a session token was minted for, once.
  * 1. Resolve the drill (unknown: DRILL_NOT_FOUND, and the token stays unused) and pick a persona.
- * 2. Mark the token used and create the call in one transaction: exactly one redeem wins.
+ * 2. Mark the token used and create the call in one transaction, which also checks that the
+ *    tenant is active and the minting key valid: exactly one redeem wins, and a token never
+ *    outlives its tenant or its key (answered as mint would answer).
  * 3. Issue the voice transport's connection ticket for that call.
  */
 export const redeemSession = async (
@@ -50,8 +58,12 @@ export const redeemSession = async (
     createdAt: now,
     updatedAt: now,
   };
-  const outcome = await calls.createRedeemedCall(call, { jti: session.jti, expiresAt: session.expiresAt });
-  if (outcome === 'already-used') throw new AthosError('TOKEN_ALREADY_USED', 'Session token has already been used');
+  const outcome = await calls.createRedeemedCall(call, {
+    jti: session.jti,
+    expiresAt: session.expiresAt,
+    keyId: session.keyId,
+  });
+  if (outcome !== 'created') throw refusals[outcome]();
 
   const connectionTicket = await tickets.issue({
     callId: call.callId,

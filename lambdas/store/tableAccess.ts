@@ -32,6 +32,13 @@ export const tableAccessPolicies = {
     // A lone put could mark a token used without its call, or the reverse.
     onlyWithin: 'TransactWriteItems',
   },
+  /** callStore.createRedeemedCall: the tenant's status and its pointer to the minting key, checked in the same transaction. */
+  redeemChecks: {
+    actions: ['dynamodb:ConditionCheckItem'],
+    leadingKeyPrefixes: [entityPrefixes.tenant],
+    on: 'table',
+    onlyWithin: 'TransactWriteItems',
+  },
   /** calls/reader: the call and its transcript, one Query of the call's partition. */
   callRead: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
   /** callStore.listScoredCalls: the list indexes, whose partition keys all start with the tenant. */

@@ -73,11 +73,35 @@ export const createTenantStore = (table: Table) => {
     {
       Put: {
         TableName: table.name,
-        Item: { ...tenantApiKeyKey(key.tenantId, key.keyId), keyId: key.keyId, keyHash: key.keyHash },
+        // Status and rotation end are mirrored here for redeem, which finds the key by id alone.
+        Item: {
+          ...tenantApiKeyKey(key.tenantId, key.keyId),
+          keyId: key.keyId,
+          keyHash: key.keyHash,
+          status: key.status,
+          expiresAt: key.expiresAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
   ];
+
+  /** The same change on the tenant's pointer to a key, which redeem checks. */
+  const pointerUpdate = (
+    key: ApiKeyRecord,
+    updateExpression: string,
+    names: Record<string, string> | undefined,
+    values: Record<string, unknown>,
+  ): TransactItem => ({
+    Update: {
+      TableName: table.name,
+      Key: tenantApiKeyKey(key.tenantId, key.keyId),
+      ConditionExpression: 'attribute_exists(pk)',
+      UpdateExpression: updateExpression,
+      ...(names ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+    },
+  });
 
   return {
     async createTenant(tenant: TenantRecord, audit?: AuditRecord): Promise<void> {
@@ -180,6 +204,7 @@ export const createTenantStore = (table: Table) => {
             ExpressionAttributeValues: { ':active': 'active', ':revoked': 'revoked', ':at': revokedAt },
           },
         },
+        pointerUpdate(key, 'SET #status = :revoked', { '#status': 'status' }, { ':revoked': 'revoked' }),
         auditPut(key.tenantId, audit),
       ]);
     },
@@ -205,6 +230,7 @@ export const createTenantStore = (table: Table) => {
             ExpressionAttributeValues: { ':active': 'active', ':none': null, ':expiresAt': oldExpiresAt },
           },
         },
+        pointerUpdate(old, 'SET expiresAt = :expiresAt', undefined, { ':expiresAt': oldExpiresAt }),
         ...apiKeyPuts(successor),
         auditPut(old.tenantId, audit),
       ]);

@@ -11,6 +11,8 @@ export interface SessionTokenOptions {
 export interface SessionClaims {
   readonly jti: string;
   readonly tenantId: string;
+  /** The API key that minted the session: redeem refuses the token once that key is revoked. */
+  readonly keyId: string;
   readonly externalUserId: string;
   readonly externalAgencyId: string | null;
   readonly expiresAt: Date;

@@ -6,12 +6,14 @@ import { sessionTokenAudience, type SessionTokenOptions } from './sessionTokenFo
 
 /** Signs session tokens (POST /session); kept apart from verification, which the minting side never needs. */
 export const createSessionTokenSigner = (keys: KeySet, options: SessionTokenOptions, clock: Clock) => ({
-  sign(subject: { tenantId: string; externalUserId: string; externalAgencyId?: string | undefined }) {
+  sign(subject: { tenantId: string; keyId: string; externalUserId: string; externalAgencyId?: string | undefined }) {
     const issuedAt = Math.floor(clock.now().getTime() / 1000);
     const expiresAt = issuedAt + options.ttlSeconds;
     const jti = newTokenId();
     const token = signHs256(keys, {
       tid: subject.tenantId,
+      // Redeem checks this key is still valid; inside the signed payload, it cannot be swapped.
+      akid: subject.keyId,
       uid: subject.externalUserId,
       ...(subject.externalAgencyId === undefined ? {} : { aid: subject.externalAgencyId }),
       jti,

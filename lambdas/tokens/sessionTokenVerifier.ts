@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { AthosError } from '../domain/errors.js';
-import { tenantIdPattern } from '../domain/ids.js';
+import { apiKeyIdPattern, tenantIdPattern } from '../domain/ids.js';
 import type { Clock } from '../domain/ports.js';
 import { verifyHs256 } from './hs256.js';
 import type { KeySet } from './keySet.js';
@@ -19,6 +19,7 @@ const claimsSchema = z.object({
   exp: z.number(),
   nbf: z.optional(z.number()),
   tid: z.string().check(z.regex(tenantIdPattern)),
+  akid: z.string().check(z.regex(apiKeyIdPattern)),
   uid: z.string().check(z.minLength(1), z.maxLength(256)),
   aid: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
 });
@@ -50,6 +51,7 @@ export const createSessionTokenVerifier = (keys: KeySet, options: SessionTokenOp
     return {
       jti: claims.jti,
       tenantId: claims.tid,
+      keyId: claims.akid,
       externalUserId: claims.uid,
       externalAgencyId: claims.aid ?? null,
       expiresAt: new Date(claims.exp * 1000),

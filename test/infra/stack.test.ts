@@ -252,6 +252,7 @@ describe('the functions', () => {
     [
       'redeemSession',
       [
+        'dynamodb:ConditionCheckItem',
         'dynamodb:PutItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -297,6 +298,10 @@ describe('the functions', () => {
     });
     expect(conditionOf('redeemSession', 'dynamodb:PutItem')).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['JTI#*', 'CALL#*'] },
+      'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
+    });
+    expect(conditionOf('redeemSession', 'dynamodb:ConditionCheckItem')).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] },
       'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
     });
   });

@@ -10,10 +10,12 @@ const table = testTable();
 let invoke: Invoke;
 let apiKey: string;
 let tenantId: string;
+let keyId: string;
 beforeAll(async () => {
   invoke = await loadTestHandlers();
   ({
     apiKey,
+    keyId,
     tenant: { tenantId },
   } = await createTestTenant(table));
 });
@@ -72,7 +74,11 @@ const logLinesSince = (mark: number): Record<string, unknown>[] =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('AWS faults', () => {
-  const database = mockClient(DynamoDBDocumentClient);
+  // Made in beforeAll, after the file's own setup: the tenant must really be written.
+  let database: ReturnType<typeof mockClient>;
+  beforeAll(() => {
+    database = mockClient(DynamoDBDocumentClient);
+  });
   afterEach(() => database.reset());
   afterAll(() => database.restore());
 
@@ -109,7 +115,7 @@ describe('AWS faults', () => {
 
   it('log every line with the request id, and never an API key or a token', async () => {
     database.on(BatchGetCommand).rejects(awsError('ValidationException', { $fault: 'client' }));
-    const { token } = await signSessionToken({ tenantId, externalUserId: 'rep_1' });
+    const { token } = await signSessionToken({ tenantId, keyId, externalUserId: 'rep_1' });
     const mark = written.length;
 
     const result = [await mint(), await redeem(token)];
@@ -135,7 +141,7 @@ describe('a redeem whose transaction is cancelled', () => {
     ['a conflict', 'TransactionConflict'],
     ['throttling', 'ThrottlingError'],
   ])('for %s answers 503, and leaves the token redeemable', async (_case, reason) => {
-    const { token } = await signSessionToken({ tenantId, externalUserId: 'rep_1' });
+    const { token } = await signSessionToken({ tenantId, keyId, externalUserId: 'rep_1' });
     const database = mockClient(DynamoDBDocumentClient);
     database.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({

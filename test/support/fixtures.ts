@@ -42,8 +42,9 @@ export const createTestTenant = async (table: Table, options: TestTenantOptions 
   const apiKey = generateApiKey(tenant.tenantId);
   const parsed = parseApiKey(apiKey);
   if (!parsed) throw new Error('generated key does not parse');
+  const keyId = newApiKeyId(tenant.tenantId);
   await tenants.createApiKey({
-    keyId: newApiKeyId(tenant.tenantId),
+    keyId,
     tenantId: tenant.tenantId,
     keyHash: parsed.hash,
     displayPrefix: parsed.displayPrefix,
@@ -52,15 +53,35 @@ export const createTestTenant = async (table: Table, options: TestTenantOptions 
     createdAt: now,
     expiresAt: options.keyExpiresAt ?? null,
   });
-  return { tenant, apiKey };
+  return { tenant, apiKey, keyId };
 };
 
+/** The id of a key of the tenant, as the key that minted a session a call was redeemed with. */
+const someKeyOf = async (table: Table, tenantId: string): Promise<string> => {
+  const [key] = await createTenantStore(table).listApiKeys(tenantId);
+  if (!key) throw new Error(`tenant ${tenantId} has no API key to redeem with`);
+  return key.keyId;
+};
+
+/** A scored call to seed: redeemed with a key of its tenant that the seeding finds. */
+export type SeedCallSpec = Omit<ScoredCallSpec, 'keyId'>;
+
 /** Scored calls as the pipeline would leave them, written a few at a time. @returns their ids */
-export const seedScoredCalls = async (table: Table, specs: readonly ScoredCallSpec[]): Promise<string[]> => {
+export const seedScoredCalls = async (table: Table, specs: readonly SeedCallSpec[]): Promise<string[]> => {
   const ports = { calls: createCallStore(table), clock: systemClock };
+  const keyIds = new Map<string, string>();
+  for (const tenantId of new Set(specs.map((spec) => spec.tenantId))) {
+    keyIds.set(tenantId, await someKeyOf(table, tenantId));
+  }
   const ids: string[] = [];
   for (let i = 0; i < specs.length; i += 25) {
-    ids.push(...(await Promise.all(specs.slice(i, i + 25).map((spec) => createScoredCall(ports, spec)))));
+    ids.push(
+      ...(await Promise.all(
+        specs
+          .slice(i, i + 25)
+          .map((spec) => createScoredCall(ports, { ...spec, keyId: keyIds.get(spec.tenantId) ?? '' })),
+      )),
+    );
   }
   return ids;
 };
@@ -98,7 +119,11 @@ export const createRedeemedCall = async (table: Table, tenantId: string, externa
       createdAt: now,
       updatedAt: now,
     },
-    { jti: randomBytes(18).toString('base64url'), expiresAt: new Date(Date.now() + 300_000) },
+    {
+      jti: randomBytes(18).toString('base64url'),
+      expiresAt: new Date(Date.now() + 300_000),
+      keyId: await someKeyOf(table, tenantId),
+    },
   );
   return callId;
 };
