@@ -14,8 +14,8 @@ const configSchema = z.object({
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** DynamoDB Local's address; unset in AWS. */
   DYNAMODB_ENDPOINT: z.optional(urlOf('http', 'https')),
-  /** Milliseconds one DynamoDB attempt may wait for its answer; unset, the client's default. */
-  DYNAMODB_REQUEST_TIMEOUT_MS: z.optional(
+  /** Milliseconds one DynamoDB attempt may take to connect, and then to be answered; unset, the client's defaults. */
+  DYNAMODB_TIMEOUT_MS: z.optional(
     z.string().check(z.refine((ms) => /^\d{3,5}$/.test(ms) && Number(ms) >= 100 && Number(ms) <= 60_000)),
   ),
   TOKEN_ISSUER: z._default(z.string().check(z.minLength(1)), 'athos-external-api'),
@@ -34,7 +34,7 @@ export interface Config {
   readonly tableName: string;
   readonly region: string;
   readonly dynamoEndpoint?: string;
-  readonly dynamoRequestTimeoutMs?: number;
+  readonly dynamoTimeoutMs?: number;
   readonly tokenIssuer: string;
   readonly sessionTokenTtlSeconds: number;
   readonly connectionUrl: string;
@@ -52,7 +52,7 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
     tableName: value.TABLE_NAME,
     region: value.AWS_REGION,
     ...(value.DYNAMODB_ENDPOINT ? { dynamoEndpoint: value.DYNAMODB_ENDPOINT } : {}),
-    ...(value.DYNAMODB_REQUEST_TIMEOUT_MS ? { dynamoRequestTimeoutMs: Number(value.DYNAMODB_REQUEST_TIMEOUT_MS) } : {}),
+    ...(value.DYNAMODB_TIMEOUT_MS ? { dynamoTimeoutMs: Number(value.DYNAMODB_TIMEOUT_MS) } : {}),
     tokenIssuer: value.TOKEN_ISSUER,
     sessionTokenTtlSeconds: Number(value.SESSION_TOKEN_TTL_SECONDS),
     connectionUrl: value.CONNECTION_URL,

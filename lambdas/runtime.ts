@@ -9,7 +9,7 @@ export const table: Table = {
   db: createDocumentClient({
     region: config.region,
     ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
-    ...(config.dynamoRequestTimeoutMs ? { requestTimeoutMs: config.dynamoRequestTimeoutMs } : {}),
+    ...(config.dynamoTimeoutMs ? { timeoutMs: config.dynamoTimeoutMs } : {}),
   }),
   name: config.tableName,
 };

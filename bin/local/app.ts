@@ -15,8 +15,8 @@ export interface LocalApiSettings {
   readonly keys: Record<KeyName, string>;
   readonly allowedOrigins?: readonly string[];
   readonly connectionUrl?: string;
-  /** How long one DynamoDB attempt may wait; unset, the client's default for DynamoDB Local. */
-  readonly dynamoRequestTimeoutMs?: number;
+  /** How long one DynamoDB attempt may take to connect, and then to be answered; unset, the patient local defaults. */
+  readonly dynamoTimeoutMs?: number;
 }
 
 /**
@@ -30,9 +30,7 @@ export const handlerEnvironment = (settings: LocalApiSettings): Record<string, s
     AWS_REGION: 'us-east-1',
     ALLOWED_ORIGINS: (settings.allowedOrigins ?? ['*']).join(','),
     ...(settings.connectionUrl ? { CONNECTION_URL: settings.connectionUrl } : {}),
-    ...(settings.dynamoRequestTimeoutMs
-      ? { DYNAMODB_REQUEST_TIMEOUT_MS: String(settings.dynamoRequestTimeoutMs) }
-      : {}),
+    ...(settings.dynamoTimeoutMs ? { DYNAMODB_TIMEOUT_MS: String(settings.dynamoTimeoutMs) } : {}),
   };
   for (const [name, keySet] of Object.entries(settings.keys)) env[keySetSettings(name as KeyName).inline] = keySet;
   return env;

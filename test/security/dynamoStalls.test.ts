@@ -29,7 +29,7 @@ beforeAll(async () => {
       dynamoEndpoint: proxy.endpoint,
       tableName: testTableName,
       keys: testKeys,
-      dynamoRequestTimeoutMs: 3_000,
+      dynamoTimeoutMs: 3_000,
     }),
   );
   invoke = async (request) => {

@@ -50,7 +50,13 @@ afterAll(() => {
 describe('a DynamoDB that never accepts the connection', () => {
   it('makes mint answer 503 SERVICE_UNAVAILABLE with Retry-After, from the key lookup', async () => {
     const invoke = inProcessInvoker(
-      await loadHandlers({ dynamoEndpoint: endpoint, tableName: testTableName, keys: testKeys }),
+      // AWS's one-second connection timeout, not DynamoDB Local's patient one.
+      await loadHandlers({
+        dynamoEndpoint: endpoint,
+        tableName: testTableName,
+        keys: testKeys,
+        dynamoTimeoutMs: 1_000,
+      }),
     );
     // Well formed, so authentication must look it up: no table could be reached to know it.
     const apiKey = generateApiKey(newTenantId());

@@ -24,8 +24,8 @@ describe('Lambda configuration', () => {
   });
 
   it('takes a DynamoDB request timeout', () => {
-    expect(readConfig({ ...base, DYNAMODB_REQUEST_TIMEOUT_MS: '3000' })).toMatchObject({
-      dynamoRequestTimeoutMs: 3000,
+    expect(readConfig({ ...base, DYNAMODB_TIMEOUT_MS: '3000' })).toMatchObject({
+      dynamoTimeoutMs: 3000,
     });
   });
 
@@ -37,8 +37,8 @@ describe('Lambda configuration', () => {
     [{ CONNECTION_URL: 'voice.example' }, 'CONNECTION_URL'],
     [{ CONNECTION_URL: 'ftp://voice.example' }, 'CONNECTION_URL'],
     [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, 'DYNAMODB_ENDPOINT'],
-    [{ DYNAMODB_REQUEST_TIMEOUT_MS: '50' }, 'DYNAMODB_REQUEST_TIMEOUT_MS'],
-    [{ DYNAMODB_REQUEST_TIMEOUT_MS: '1.5s' }, 'DYNAMODB_REQUEST_TIMEOUT_MS'],
+    [{ DYNAMODB_TIMEOUT_MS: '50' }, 'DYNAMODB_TIMEOUT_MS'],
+    [{ DYNAMODB_TIMEOUT_MS: '1.5s' }, 'DYNAMODB_TIMEOUT_MS'],
   ])('refuses %j, naming the setting', (bad, name) => {
     expect(() => readConfig({ ...base, ...bad })).toThrow(`Invalid configuration: check ${name}`);
   });
