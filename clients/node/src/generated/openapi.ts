@@ -386,6 +386,20 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
+            /**
+             * @description The tenant was deactivated after the token was minted (`TENANT_INACTIVE`). A token whose
+             *     minting API key was revoked since is a 401 `API_KEY_REVOKED`. Either way the token stays
+             *     unused and no call is created.
+             */
+            403: {
+                headers: {
+                    "X-Athos-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
