@@ -69,6 +69,12 @@ const tableStatement = (table: ITable, access: Route['tableAccess'][number]) => 
       ...(policy.onlyWithin
         ? { 'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': [policy.onlyWithin] } }
         : {}),
+      ...(policy.attributes
+        ? {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...policy.attributes] },
+            StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+          }
+        : {}),
     },
   });
 };
