@@ -5,6 +5,7 @@ import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
 import { newApiKeyId, newCallId, newSessionId, newTenantId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import type { TenantRecord } from '../../lambdas/domain/records.js';
+import { issueApiKey } from '../../lambdas/operations/tenantAdministration.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
@@ -56,11 +57,16 @@ export const createTestTenant = async (table: Table, options: TestTenantOptions 
   return { tenant, apiKey, keyId };
 };
 
-/** The id of a key of the tenant, as the key that minted a session a call was redeemed with. */
+/**
+ * The id of a key of the tenant, as the key that minted a session a call was redeemed with; a
+ * tenant made without a key (as `tenant create` makes one) is given its first.
+ */
 const someKeyOf = async (table: Table, tenantId: string): Promise<string> => {
-  const [key] = await createTenantStore(table).listApiKeys(tenantId);
-  if (!key) throw new Error(`tenant ${tenantId} has no API key to redeem with`);
-  return key.keyId;
+  const tenants = createTenantStore(table);
+  const [key] = await tenants.listApiKeys(tenantId);
+  if (key) return key.keyId;
+  const { record } = await issueApiKey({ tenants, clock: systemClock, actor: 'test fixture' }, { tenantId });
+  return record.keyId;
 };
 
 /** A scored call to seed: redeemed with a key of its tenant that the seeding finds. */
