@@ -229,6 +229,20 @@ describe('athos-admin', () => {
       [['--quota', 'lots'], '--quota must be a whole number'],
       [['--allow-ip', '10.0.0.0/33'], 'not an IPv4 or IPv6 CIDR: 10.0.0.0/33'],
       [['--allow-ip', '2001:db8::/129'], 'not an IPv4 or IPv6 CIDR: 2001:db8::/129'],
+      [
+        ['--allow-ip', '::/0'],
+        '::/0 covers ::ffff:0:0/96, the IPv4-mapped IPv6 addresses, so it would admit every IPv4 caller: ' +
+          'list your IPv6 networks by their own prefixes (such as 2001:db8:1::/48) and your IPv4 ranges as IPv4 CIDRs',
+      ],
+      [
+        ['--allow-ip', '203.0.113.0/24', '--allow-ip', '::/64'],
+        '::/64 covers ::ffff:0:0/96, the IPv4-mapped IPv6 addresses, so it would admit every IPv4 caller: ' +
+          'list your IPv6 networks by their own prefixes (such as 2001:db8:1::/48) and your IPv4 ranges as IPv4 CIDRs',
+      ],
+      [
+        ['--allow-ip', '::ffff:203.0.113.0/120'],
+        '::ffff:203.0.113.0/120 is a range of IPv4-mapped IPv6 addresses: write it as the IPv4 CIDR 203.0.113.0/24',
+      ],
     ])('refuses a tenant update with %j', async (options, message) => {
       const tenant = await newTenant();
       const before = await itemsOfTenant(table, tenant.tenantId);
@@ -252,6 +266,11 @@ describe('athos-admin', () => {
       ],
       [['call', 'complete', '--call', 'athos_call_GZ1DjOkZv_VEPoE-CJ8mp'], 'No redeemed, unscored call has this id'],
       [['tenant', 'create'], '--name is required'],
+      [
+        ['tenant', 'create', '--name', 'x', '--allow-ip', '::/0'],
+        '::/0 covers ::ffff:0:0/96, the IPv4-mapped IPv6 addresses, so it would admit every IPv4 caller: ' +
+          'list your IPv6 networks by their own prefixes (such as 2001:db8:1::/48) and your IPv4 ranges as IPv4 CIDRs',
+      ],
       [['tenant', 'create', '--name', 'x', '--key', 'y'], "'tenant create' takes no --key (see --help)"],
       [
         ['key', 'rotate', '--key', 'key_0000000000000000_0000000000', '--overlap', 'soon'],
