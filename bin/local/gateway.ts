@@ -205,8 +205,9 @@ export const buildProxyEvent = (
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
     stageVariables: null,
-    body: facts.body.length > 0 ? facts.body.toString('utf8') : null,
-    isBase64Encoded: false,
+    // As the deployed API passes every body (binary media type */*): the client's bytes, unjudged.
+    body: facts.body.length > 0 ? facts.body.toString('base64') : null,
+    isBase64Encoded: facts.body.length > 0,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

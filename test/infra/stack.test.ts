@@ -92,6 +92,14 @@ describe('the API', () => {
     });
   });
 
+  it("hands every body to the handlers as the client's bytes, so they can refuse what is not UTF-8", () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
+    // With every type binary, the gateway's own preflight must be told its answer is text.
+    const [, preflight] =
+      ofType('AWS::ApiGateway::Method').find(([, method]) => method.Properties.HttpMethod === 'OPTIONS') ?? [];
+    expect(preflight?.Properties.Integration.ContentHandling).toBe('CONVERT_TO_TEXT');
+  });
+
   it('grants a listed origin only, when origins are listed', () => {
     const { template: listed } = synthesize({ 'athos:allowedOrigins': 'https://a.example,https://b.example' });
     const preflight = listed.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } });

@@ -197,6 +197,13 @@ describe('GET /calls refusals', () => {
     expectInvalid(await api.list(apiKey, { ...window, source: 'ingestion' }));
   });
 
+  it.each(['externalUserId', 'externalAgencyId'])('refuses a %s filter holding a control character', async (name) => {
+    expectInvalid(
+      await api.list(apiKey, { ...window, [name]: 'rep\u0000a' }),
+      `${name} must not contain control characters`,
+    );
+  });
+
   it('refuses a repeated parameter', async () => {
     const response = await api.call('GET', '/calls?from=2026-01-01T00:00:00Z&limit=5&limit=6', {
       headers: { Authorization: `Bearer ${apiKey}` },

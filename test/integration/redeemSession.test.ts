@@ -173,6 +173,24 @@ describe('POST /roleplay/session', () => {
       expect((await api.redeem(token, { drillKey: 'ma-full-sale' })).status).toBe(200);
     });
 
+    it('refuses a body that is not valid UTF-8 and leaves the token unused', async () => {
+      const { tenantId, token } = await mintedToken();
+
+      const refused = await api.call('POST', '/roleplay/session', {
+        body: Buffer.concat([
+          Buffer.from('{"drillKey":"ma-full-sale","filters":{"state":"C'),
+          Buffer.from([0xc3]),
+          Buffer.from('"}}'),
+        ]),
+        headers: { ...origin, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      });
+
+      expectError(refused, 400, 'INVALID_REQUEST');
+      expect(refused.body.error.message).toBe('request body is not valid UTF-8');
+      expect(await callsOf(tenantId)).toHaveLength(0);
+      expect((await api.redeem(token, { drillKey: 'ma-full-sale' })).status).toBe(200);
+    });
+
     it('names the field of a bad body', async () => {
       const { token } = await mintedToken();
       const response = await api.redeem(token, { drillKey: 'ma-full-sale', difficulty: 'Expert' });
