@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { routeList } from '../../lambdas/http/routes.js';
+import { parseKeySet } from '../../lambdas/tokens/keySet.js';
 import { keySetSettings, type KeyName } from '../../lambdas/tokens/loadKeySet.js';
+import { publicJwks } from '../../lambdas/tokens/ticketKeys.js';
 import { createGateway, type GatewayOptions, type LoadedRoute, type ProxyHandler } from './gateway.js';
 
 /**
@@ -49,6 +51,11 @@ export const loadHandlers = async (settings: LocalApiSettings): Promise<LoadedRo
 
 export const createLocalApi = async (
   settings: LocalApiSettings,
-  options: Omit<GatewayOptions, 'routes' | 'allowedOrigins'> = {},
+  options: Omit<GatewayOptions, 'routes' | 'allowedOrigins' | 'connectionTicketJwks'> = {},
 ): Promise<Server> =>
-  createGateway({ ...options, routes: await loadHandlers(settings), allowedOrigins: settings.allowedOrigins ?? ['*'] });
+  createGateway({
+    ...options,
+    routes: await loadHandlers(settings),
+    allowedOrigins: settings.allowedOrigins ?? ['*'],
+    connectionTicketJwks: publicJwks(parseKeySet('connectionTicket', settings.keys.connectionTicket)),
+  });

@@ -28,6 +28,8 @@ export interface GatewayOptions {
   readonly allowedOrigins: readonly string[];
   /** Served at GET /openapi.json. */
   readonly openApiDocument?: unknown;
+  /** Served at GET /.well-known/jwks.json: the public keys that verify connection tickets. */
+  readonly connectionTicketJwks?: unknown;
   /** Called once per request, after the response is sent. */
   readonly onRequest?: (summary: {
     method: string;
@@ -37,6 +39,9 @@ export interface GatewayOptions {
     ms: number;
   }) => void;
 }
+
+/** Where the local run publishes the connection tickets' public keys (AWS: `athos-admin signing-keys jwks`). */
+export const connectionTicketJwksPath = '/.well-known/jwks.json';
 
 /** API Gateway's own cap on a request payload. */
 const maxPayloadBytes = 10 * 1024 * 1024;
@@ -102,6 +107,9 @@ const serve = async (
 
   if (method === 'GET' && url.pathname === '/openapi.json' && options.openApiDocument) {
     return send(response, 200, { 'Content-Type': 'application/json' }, JSON.stringify(options.openApiDocument));
+  }
+  if (method === 'GET' && url.pathname === connectionTicketJwksPath && options.connectionTicketJwks) {
+    return send(response, 200, { 'Content-Type': 'application/json' }, JSON.stringify(options.connectionTicketJwks));
   }
 
   if (method === 'OPTIONS' && onPath.some(({ loaded }) => loaded.route.cors)) {

@@ -18,6 +18,8 @@ export interface KeyMaterial {
 
 export interface KeySet {
   readonly current: KeyMaterial;
+  /** The current key first, then those in `previous`. */
+  readonly all: readonly KeyMaterial[];
   find(kid: string): KeyMaterial | undefined;
 }
 
@@ -51,5 +53,5 @@ export const parseKeySet = (label: string, text: string): KeySet => {
   if (problem) throw new Error(`${label}: ${problem}`);
   const all = entries.map(({ kid, key }): KeyMaterial => ({ kid, secret: new TextEncoder().encode(key) }));
   const byKid = new Map(all.map((material) => [material.kid, material]));
-  return { current: all[0] as KeyMaterial, find: (kid) => byKid.get(kid) };
+  return { current: all[0] as KeyMaterial, all, find: (kid) => byKid.get(kid) };
 };

@@ -222,6 +222,50 @@ describe('athos-admin', () => {
     expect(listed.tenants.map((entry: { tenantId: string }) => entry.tenantId)).toContain(tenant.tenantId);
   });
 
+  describe('signing keys, piped in as stored in their secret', () => {
+    const keySet = JSON.stringify({
+      kid: 'k2',
+      key: 'ticket-key-two-0123456789-0123456789-abcdef',
+      previous: [{ kid: 'k1', key: 'ticket-key-one-0123456789-0123456789-abcdef' }],
+    });
+
+    it('publishes only the public keys of a connection-ticket key set, by kid', async () => {
+      const jwks = ok(await admin(['signing-keys', 'jwks'], {}, keySet));
+
+      expect(jwks).toEqual({
+        keys: [
+          { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: 'k2', use: 'sig', alg: 'EdDSA' },
+          { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: 'k1', use: 'sig', alg: 'EdDSA' },
+        ],
+      });
+      expect(JSON.stringify(jwks)).not.toContain('ticket-key');
+    });
+
+    it('checks a key set before it is stored', async () => {
+      expect(ok(await admin(['signing-keys', 'check'], {}, keySet))).toEqual({ kid: 'k2', previous: ['k1'] });
+    });
+
+    it.each([
+      [
+        'a repeated kid',
+        { kid: 'k1', key: 'k'.repeat(40), previous: [{ kid: 'k1', key: 'j'.repeat(40) }] },
+        'the key set on stdin: kid "k1" is used by more than one key; give each key its own kid',
+      ],
+      [
+        'a dotted kid',
+        { kid: 'v1.2', key: 'k'.repeat(40) },
+        `the key set on stdin: kid "v1.2" contains '.', which separates the kid from the rest of a cursor; use letters, digits, '-' and '_'`,
+      ],
+      [
+        'a short key',
+        { kid: 'k1', key: 'short' },
+        'the key set on stdin is not a key set: expected {"kid","key"(≥32 chars),"previous"?}',
+      ],
+    ])('refuses a key set with %s, naming the problem and never the key', async (_case, value, message) => {
+      failsWith(await admin(['signing-keys', 'check'], {}, JSON.stringify(value)), message);
+    });
+  });
+
   describe('refusals, which write nothing', () => {
     it.each([
       [['--quota', '0'], 'quota must be a whole number above 0'],

@@ -10,11 +10,11 @@ export interface CliResult {
 
 /**
  * Runs `athos-admin` as an operator would (a separate process), against the test table, with
- * `--json`. `env` adds to the environment, e.g. ATHOS_ADMIN_NOW to pin its clock.
+ * `--json`. `env` adds to the environment, e.g. ATHOS_ADMIN_NOW to pin its clock; `stdin` is piped in.
  */
-export const admin = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+export const admin = (args: string[], env: Record<string, string> = {}, stdin = ''): Promise<CliResult> =>
   new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [
         'bin/athos-admin.js',
@@ -38,4 +38,6 @@ export const admin = (args: string[], env: Record<string, string> = {}): Promise
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
       },
     );
+    // What an operator pipes in; an empty pipe otherwise, never the test's own stdin.
+    child.stdin?.end(stdin);
   });
