@@ -10,12 +10,14 @@ import { measureListCost, measureOperations } from './bench/dynamoCost.js';
 import { measureHandlerCpu } from './bench/handlerCpu.js';
 import { runLoad, startApiProcess, type LoadResult } from './bench/load.js';
 import { measureLoadTimes } from './bench/loadTime.js';
-import { requestsFor } from './local/apiRequests.js';
-import { loadHandlers } from './local/app.js';
-import { startDynamoDbLocal } from './local/dynamodbLocal.js';
-import { ensureTable } from './local/ensureTable.js';
-import { inProcessInvoker } from './local/invokeInProcess.js';
-import { freshLocalState } from './local/localState.js';
+import { measureEventBurst, type BurstRound } from './bench/eventBurst.js';
+import { startLocalCallEvents } from '../local/callEvents.js';
+import { requestsFor } from '../local/apiRequests.js';
+import { loadHandlers } from '../local/app.js';
+import { startDynamoDbLocal } from '../local/dynamodbLocal.js';
+import { ensureTable } from '../local/ensureTable.js';
+import { inProcessInvoker } from '../local/invokeInProcess.js';
+import { freshLocalState } from '../local/localState.js';
 
 /**
  * `npm run bench`: cold start, cost per request and throughput, against references built in the
@@ -76,8 +78,15 @@ const main = async () => {
     const tableName = 'athos-bench';
     await ensureTable(database.endpoint, tableName);
     const table = { db: createDocumentClient({ region: 'us-east-1', endpoint: database.endpoint }), name: tableName };
-    const settings = { dynamoEndpoint: database.endpoint, tableName, keys: freshLocalState().keys };
-    process.env.LOG_LEVEL = 'silent';
+    const callEvents = await startLocalCallEvents({ port: 0, simulatedCallSeconds: 0 });
+    stopLoad.push(() => void callEvents.close());
+    const settings = {
+      dynamoEndpoint: database.endpoint,
+      tableName,
+      keys: freshLocalState().keys,
+      logLevel: 'silent',
+      environment: callEvents.environment,
+    };
     const invoke = inProcessInvoker(await loadHandlers(settings));
     const meter = recordDynamoCommands();
 
@@ -140,6 +149,37 @@ const main = async () => {
       );
     }
 
+    const burstEvents = quick ? 2_000 : 10_000;
+    const burstRounds = quick ? 1 : 3;
+    step(
+      `A burst of ${burstEvents.toLocaleString('en-US')} call events (duplicates and reversed pairs among them) through the local queue into the consumer, ${burstRounds} rounds, against BatchWriteItem of the same items`,
+    );
+    const { handler: consumeCallEvents } = await import('../lambdas/handlers/callEvents.js');
+    const burst: BurstRound[] = [];
+    for (let round = 1; round <= burstRounds; round++) {
+      const bar = progressBar(burstEvents, `Round ${round}`);
+      burst.push(
+        await measureEventBurst(table, consumeCallEvents as never, {
+          events: burstEvents,
+          onProgress: (done) => bar.update(done),
+        }),
+      );
+      bar.finish(burstEvents);
+    }
+    const ratios = burst.map((round) => round.ratio).sort((a, b) => a - b);
+    budget(
+      'event burst: every call recorded exactly once',
+      burst.every((round) => round.recordedOnce) ? 'yes' : 'no',
+      'yes',
+      burst.every((round) => round.recordedOnce),
+    );
+    budget(
+      'event burst: events lost or stuck',
+      String(burst.reduce((sum, round) => sum + round.lostOrStuck, 0)),
+      '= 0',
+      burst.every((round) => round.lostOrStuck === 0),
+    );
+
     const seconds = quick ? 3 : 10;
     step(`Loading the local server: 10 connections, ${seconds} s per operation`);
     const server = await startApiProcess(settings);
@@ -178,6 +218,12 @@ const main = async () => {
       listCost,
       cpu,
       loadResults,
+      eventBurst: {
+        rounds: burst,
+        ratioMedian: ratios[Math.floor(ratios.length / 2)],
+        ratioMin: ratios[0],
+        ratioMax: ratios[ratios.length - 1],
+      },
     });
   } finally {
     for (const stop of stopLoad) stop();
@@ -205,6 +251,14 @@ const report = (figures: Record<string, unknown> & { sizeRows: { name: string; b
   for (const entry of budgets) {
     console.log(
       `${entry.pass ? 'ok  ' : 'MISS'}  ${entry.check.padEnd(width)}  ${entry.measured.padStart(22)}  ${entry.limit}`,
+    );
+  }
+  const burst = figures.eventBurst as
+    { rounds: BurstRound[]; ratioMedian: number; ratioMin: number; ratioMax: number } | undefined;
+  if (burst) {
+    const perSecond = burst.rounds.map((round) => Math.round(round.events / round.burstSeconds)).join(', ');
+    console.log(
+      `\nEvent burst: ${burst.ratioMedian.toFixed(2)}× the BatchWriteItem reference's events/s (median of ${burst.rounds.length}; ${burst.ratioMin.toFixed(2)}–${burst.ratioMax.toFixed(2)}×), ${perSecond} events/s on DynamoDB Local`,
     );
   }
   console.log(`\nAll figures: ${join('bench-results', 'latest.json')}`);

@@ -4,10 +4,10 @@ import { createDocumentClient } from '../lambdas/store/client.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
 import { parseKeySet } from '../lambdas/tokens/keySet.js';
 import { publicJwks } from '../lambdas/tokens/ticketKeys.js';
-import { createLocalApi } from './local/app.js';
-import { connectionTicketJwksPath } from './local/gateway.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodbLocal.js';
-import { ensureTable } from './local/ensureTable.js';
+import { createLocalApi, handlerEnvironment } from '../local/app.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodbLocal.js';
+import { ensureTable } from '../local/ensureTable.js';
+import { connectionTicketJwksPath } from '../local/gateway.js';
 import {
   dynamoDataDirectory,
   freshLocalState,
@@ -16,22 +16,30 @@ import {
   readLocalState,
   writeLocalState,
   type LocalState,
-} from './local/localState.js';
-import { loadOpenApiDocument } from './local/openApiDocument.js';
-import { seedDemoTenant } from './local/seed.js';
+} from '../local/localState.js';
+import { loadOpenApiDocument } from '../local/openApiDocument.js';
+import { seedDemoTenant } from '../local/seed.js';
+import { localSqsPort, startBackOffice, startLocalCallEvents } from '../local/callEvents.js';
 
 // The SDK's notice about Node.js 20 (harmless here; Lambda runs Node.js 24) would bury the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const usage = `Usage: npm start [-- --in-memory] [-- --port N]
+const usage = `Usage: npm start [-- --in-memory] [-- --port N] [-- --no-simulator]
 
-Runs the Athos External API on http://127.0.0.1:3000 with DynamoDB Local.
-  --in-memory   a throwaway database (also ATHOS_IN_MEMORY=1); nothing is kept
-  --port N      the API's port (also PORT); default 3000
+Runs the Athos External API on http://127.0.0.1:3000 with DynamoDB Local, the call-events queue
+(an SQS-compatible endpoint on 127.0.0.1:${localSqsPort}) and its consumer.
+  --in-memory      a throwaway database (also ATHOS_IN_MEMORY=1); nothing is kept
+  --port N         the API's port (also PORT); default 3000
+  --no-simulator   redeemed calls stay unscored until an event is sent (athos-admin events send)
 Data of a normal run is kept in .data/ (git-ignored): delete it to start over.`;
 
 const { values } = parseArgs({
-  options: { 'in-memory': { type: 'boolean' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    'in-memory': { type: 'boolean' },
+    port: { type: 'string' },
+    'no-simulator': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 if (values.help) {
   console.log(usage);
@@ -39,12 +47,13 @@ if (values.help) {
 }
 const inMemory = values['in-memory'] === true || process.env.ATHOS_IN_MEMORY === '1';
 const port = Number(values.port ?? process.env.PORT ?? 3000);
+const simulator = values['no-simulator'] !== true;
+/** A simulated call lasts this long; its score follows a couple of seconds later. */
+const simulatedCallSeconds = 4;
 if (!Number.isInteger(port) || port < 1 || port > 65_535) {
   console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
   process.exit(2);
 }
-// One line per request comes from the gateway below; handlers speak up only for warnings and errors.
-process.env.LOG_LEVEL ??= 'warn';
 
 const step = (message: string) => console.log(`• ${message}`);
 let database: DynamoDbLocal | undefined;
@@ -70,8 +79,26 @@ const main = async () => {
   }
   if (!inMemory) writeLocalState(state);
 
+  const callEvents = await startLocalCallEvents({ port: localSqsPort, simulatedCallSeconds });
+  shutdownHooks.push(() => callEvents.close());
+  const apiSettings = {
+    dynamoEndpoint: database.endpoint,
+    tableName: localTableName,
+    keys: state.keys,
+    // One line per request comes from the gateway; handlers speak up only for warnings and errors.
+    logLevel: process.env.LOG_LEVEL ?? 'warn',
+    environment: callEvents.environment,
+  };
+  const backOffice = await startBackOffice(callEvents, {
+    table,
+    simulator,
+    environment: handlerEnvironment(apiSettings),
+  });
+  shutdownHooks.unshift(() => backOffice.stop());
+  step(`Call events: queue ${callEvents.queueUrl}, consumer running, simulator ${simulator ? 'on' : 'off'}`);
+
   const server = await createLocalApi(
-    { dynamoEndpoint: database.endpoint, tableName: localTableName, keys: state.keys },
+    { ...apiSettings, wrapHandler: backOffice.observeRedeems },
     {
       openApiDocument: loadOpenApiDocument(),
       onRequest: ({ method, path, status, requestId, ms }) =>
@@ -82,7 +109,7 @@ const main = async () => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
-  shutdownHooks.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  shutdownHooks.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
   printWelcome(`http://127.0.0.1:${port}`, state, newDemoKey);
 };
 
@@ -106,10 +133,16 @@ ${keyLine}
   export ATHOS_SESSION_TOKEN=<token>
   curl -s -X POST ${base}/roleplay/session -H "Authorization: Bearer $ATHOS_SESSION_TOKEN" ${json} -d '{"drillKey":"ma-full-sale","difficulty":"Advanced","filters":{"state":"CA"}}'
 
+${
+  simulator
+    ? `   The simulator plays the call: it is scored, listed and readable about ${simulatedCallSeconds + 3} s after the redeem.`
+    : '   The simulator is off (--no-simulator): score the call with `npm run admin -- events send --file EVENT.json`.'
+}
+
 3. List scored calls, newest first:
   curl -s "${base}/calls?from=2020-01-01T00:00:00Z&limit=5" -H "Authorization: Bearer $ATHOS_API_KEY"
 
-4. Read one call with its transcript and score:
+4. Read one call with its transcript and score (the redeem's callId, or this seeded one):
   curl -s ${base}/calls/${demo.callId} -H "Authorization: Bearer $ATHOS_API_KEY"
 
 5. Verify a connection ticket from step 2 as the voice transport does (docs/voice-transport.md):
@@ -117,6 +150,9 @@ ${keyLine}
 
 Connection-ticket public keys (JWKS), also served at ${base}${connectionTicketJwksPath}:
   ${JSON.stringify(jwks)}
+
+Test mode: \`npm run admin -- key create --tenant ${demo.tenantId} --mode test\` gives an ath_test_ key whose
+calls and data a live key never sees (docs/test-mode.md). Events: docs/call-events.md.
 `);
 };
 

@@ -26,6 +26,6 @@ export const cached = <T>(
 /**
  * How long a function keeps a key set before reading it again. With the secrets extension's own
  * 5-minute cache, a new secret version reaches every warm function within 15 minutes: the wait
- * between the steps of a key rotation (see README, "Rotating keys").
+ * between the steps of a key rotation (docs/operating.md, "Rotating signing keys").
  */
 export const keySetMaxAgeMs = 10 * 60_000;

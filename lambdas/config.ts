@@ -1,9 +1,11 @@
 import * as z from 'zod/mini';
+import type { ApiMode } from './domain/testMode.js';
+import { logLevels, type LogLevel } from './log.js';
 
 /**
  * The Lambda's settings, read from the environment once per cold start and checked by one schema,
  * so a misconfigured deployment fails on its first request with a message naming the setting.
- * Key material is not here: `keys/loadKeys.ts` fetches it by reference.
+ * Key material is not here: `tokens/loadKeySet.ts` fetches it by reference.
  */
 /** A URL of one of these schemes; the checks zod's `url()` adds are not worth their bytes here. */
 const urlOf = (...schemes: string[]) =>
@@ -28,6 +30,15 @@ const configSchema = z.object({
   CONNECTION_URL: z._default(urlOf('wss', 'https'), 'wss://voice.useathos.ai/v1/connect'),
   /** Comma-separated origins the redeem route answers CORS for; `*` for any. */
   ALLOWED_ORIGINS: z._default(z.string(), '*'),
+  /** The call-events queue and its dead-letter queue: the simulator sends, the consumer sets aside. */
+  CALL_EVENTS_QUEUE_URL: z.optional(urlOf('http', 'https')),
+  CALL_EVENTS_DEAD_LETTER_QUEUE_URL: z.optional(urlOf('http', 'https')),
+  /** The local SQS-compatible endpoint; unset in AWS. */
+  SQS_ENDPOINT: z.optional(urlOf('http', 'https')),
+  SIMULATED_CALL_SECONDS: z._default(z.string().check(z.regex(/^\d{1,3}$/)), '60'),
+  /** Which calls the simulator plays: `test` in AWS, `live,test` under `npm start`. */
+  SIMULATED_MODES: z._default(z.string().check(z.regex(/^(live|test)(,(live|test))*$/)), 'test'),
+  LOG_LEVEL: z.optional(z.enum(logLevels)),
 });
 
 export interface Config {
@@ -39,9 +50,16 @@ export interface Config {
   readonly sessionTokenTtlSeconds: number;
   readonly connectionUrl: string;
   readonly allowedOrigins: readonly string[];
+  readonly callEventsQueueUrl?: string;
+  readonly callEventsDeadLetterQueueUrl?: string;
+  readonly sqsEndpoint?: string;
+  readonly simulatedCallSeconds: number;
+  readonly simulatedModes: readonly ApiMode[];
+  /** Unset: `info`. */
+  readonly logLevel?: LogLevel;
 }
 
-export const readConfig = (env: NodeJS.ProcessEnv): Config => {
+export const readConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const settings = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
@@ -59,5 +77,19 @@ export const readConfig = (env: NodeJS.ProcessEnv): Config => {
     allowedOrigins: value.ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    ...(value.CALL_EVENTS_QUEUE_URL ? { callEventsQueueUrl: value.CALL_EVENTS_QUEUE_URL } : {}),
+    ...(value.CALL_EVENTS_DEAD_LETTER_QUEUE_URL
+      ? { callEventsDeadLetterQueueUrl: value.CALL_EVENTS_DEAD_LETTER_QUEUE_URL }
+      : {}),
+    ...(value.SQS_ENDPOINT ? { sqsEndpoint: value.SQS_ENDPOINT } : {}),
+    simulatedCallSeconds: Number(value.SIMULATED_CALL_SECONDS),
+    simulatedModes: value.SIMULATED_MODES.split(',') as ApiMode[],
+    ...(value.LOG_LEVEL ? { logLevel: value.LOG_LEVEL } : {}),
   };
+};
+
+/** A setting one function needs though others do without: missing, it fails the cold start by name. */
+export const requireSetting = (value: string | undefined, name: string): string => {
+  if (value === undefined) throw new Error(`Invalid configuration: check ${name}`);
+  return value;
 };

@@ -2,12 +2,17 @@
  * Structured log lines, one JSON object each, always with the request id. Callers pass named
  * fields, never whole events or headers: those hold API keys and session tokens.
  */
-type Level = 'info' | 'warn' | 'error';
+export const logLevels = ['info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+type LineLevel = Exclude<LogLevel, 'silent'>;
 
-const order: Record<Level | 'silent', number> = { info: 0, warn: 1, error: 2, silent: 3 };
-const threshold = order[(process.env.LOG_LEVEL as Level | 'silent' | undefined) ?? 'info'] ?? 0;
+export type Log = (level: LineLevel, message: string, fields: Record<string, unknown>) => void;
 
-export const log = (level: Level, message: string, fields: Record<string, unknown>): void => {
-  if (order[level] < threshold) return;
-  process.stdout.write(`${JSON.stringify({ level, message, ...fields })}\n`);
+/** Writes lines of `threshold` and above; `silent` writes none. */
+export const createLog = (threshold: LogLevel = 'info'): Log => {
+  const lowest = logLevels.indexOf(threshold);
+  return (level, message, fields) => {
+    if (logLevels.indexOf(level) < lowest) return;
+    process.stdout.write(`${JSON.stringify({ level, message, ...fields })}\n`);
+  };
 };

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { routeList } from '../lambdas/http/routes.js';
 import { ApiAlarms } from './constructs/apiAlarms.js';
 import { ApiHandlers } from './constructs/apiHandlers.js';
+import { CallEvents } from './constructs/callEvents.js';
 import { DataTable } from './constructs/dataTable.js';
 import { ExternalApi } from './constructs/externalApi.js';
 import { SigningKeys } from './constructs/signingKeys.js';
@@ -33,7 +34,14 @@ export class AthosExternalApiStack extends Stack {
       projectRoot: props.projectRoot,
     });
     const { api } = new ExternalApi(this, 'Api', { routes: routeList, functions, config, logRetention });
-    new ApiAlarms(this, 'Alarms', {
+    const callEvents = new CallEvents(this, 'CallEvents', {
+      table,
+      producers: config.callEventProducers,
+      simulatedCallSeconds: config.simulatedCallSeconds,
+      logRetention,
+      projectRoot: props.projectRoot,
+    });
+    const alarms = new ApiAlarms(this, 'Alarms', {
       api,
       routes: routeList,
       functions,
@@ -41,6 +49,16 @@ export class AthosExternalApiStack extends Stack {
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
 
+    alarms.notify(callEvents.deadLetterAlarm);
+
+    new CfnOutput(this, 'CallEventsQueueUrl', {
+      value: callEvents.queue.queueUrl,
+      description: 'Where the voice pipeline sends call events (docs/call-events.md)',
+    });
+    new CfnOutput(this, 'CallEventsDeadLetterQueueUrl', {
+      value: callEvents.deadLetterQueue.queueUrl,
+      description: 'Call events set aside or not recorded (athos-admin events dead-letters)',
+    });
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the API (the stage URL)' });
     if (api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
@@ -55,7 +73,7 @@ export class AthosExternalApiStack extends Stack {
     for (const [name, secret] of Object.entries(secrets)) {
       new CfnOutput(this, `${name[0]?.toUpperCase()}${name.slice(1)}SecretArn`, {
         value: secret.secretArn,
-        description: `The ${name} key set (rotate by kid, see README)`,
+        description: `The ${name} key set (rotate by kid, see docs/operating.md)`,
       });
     }
   }

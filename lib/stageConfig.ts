@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { maxSimulatedCallSeconds } from '../lambdas/backoffice/simulateCall.js';
 import { routes } from '../lambdas/http/routes.js';
 
 /**
  * A deployment's settings, from CDK context (`cdk.json`, or `-c athos:<name>=<value>` on the command
  * line). Read once, in `bin/app.ts`, and checked here, so a bad setting stops `cdk synth` with its
- * name instead of surfacing at runtime. Every setting is listed in the README.
+ * name instead of surfacing at runtime. Every setting is listed in docs/deploy.md.
  */
 
 const logRetentionDays = [
@@ -54,6 +55,23 @@ const stageConfigSchema = z.object({
   alarmEmail: z.optional(z.email()),
   webAclArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\//))),
   logRetentionDays: z._default(fromText(z.int().check(z.refine((days) => logRetentionDays.includes(days)))), 90),
+  /** Who may send call events: AWS account ids or IAM role ARNs, comma-separated or a JSON array. */
+  callEventProducers: z._default(
+    z.pipe(
+      z.transform((value: unknown) =>
+        Array.isArray(value)
+          ? value
+          : String(value)
+              .split(',')
+              .map((producer) => producer.trim())
+              .filter(Boolean),
+      ),
+      z.array(z.string().check(z.regex(/^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512})$/))),
+    ),
+    [],
+  ),
+  /** How long a simulated test-mode call lasts before its events are sent. */
+  simulatedCallSeconds: z._default(fromText(z.int().check(z.gte(0), z.lte(maxSimulatedCallSeconds))), 60),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

@@ -1,11 +1,11 @@
-import { tenantIdPattern } from '../../lambdas/domain/ids.js';
-import type { Clock } from '../../lambdas/domain/ports.js';
-import type { TenantRecord } from '../../lambdas/domain/records.js';
-import { completeCall } from '../../lambdas/operations/completeCall.js';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { completeCall } from '../../lambdas/backoffice/completeCall.js';
+import { sampleScore, sampleScoredCalls, sampleTranscript } from '../../lambdas/backoffice/sampleCalls.js';
 import {
   createTenant,
   issueApiKey,
   listApiKeys,
+  requireTenant,
   revokeApiKey,
   rotateApiKey,
   setTenantStatus,
@@ -13,20 +13,27 @@ import {
   tenantUsage,
   updateTenant,
   type AdministrationPorts,
-} from '../../lambdas/operations/tenantAdministration.js';
-import { importScoredCalls } from '../../lambdas/store/callImport.js';
+} from '../../lambdas/backoffice/tenantAdministration.js';
+import { parseCallEvent } from '../../lambdas/domain/callEvents.js';
+import type { Clock } from '../../lambdas/domain/ports.js';
+import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
+import { apiModes, type ApiMode } from '../../lambdas/domain/testMode.js';
+import { createSqsDeadLetters } from '../../lambdas/queue/sqsDeadLetters.js';
+import { createSqsEventQueue } from '../../lambdas/queue/sqsEventQueue.js';
+import { importScoredCalls } from '../../lambdas/store/calls/importer.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { parseKeySet } from '../../lambdas/tokens/keySet.js';
 import { publicJwks } from '../../lambdas/tokens/ticketKeys.js';
-import { sampleScore, sampleScoredCalls, sampleTranscript } from '../local/sampleCalls.js';
 import { parseDuration } from './durations.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';
 
 export interface CommandContext {
   readonly table: Table;
+  /** The events queue (connected on first use). */
+  readonly queue: () => { readonly sqs: SQSClient; readonly queueUrl: string };
   readonly clock: Clock;
   readonly actor: string;
   readJsonFile(path: string): unknown;
@@ -103,7 +110,15 @@ const tenantText = (tenant: TenantRecord) =>
 
 const tenantResult = (tenant: TenantRecord) => ({ data: { ...tenant }, text: tenantText(tenant) });
 
-const keyColumns = ['keyId', 'label', 'displayPrefix', 'status', 'createdAt', 'lastUsedAt', 'expiresAt'];
+const keyColumns = ['keyId', 'mode', 'label', 'displayPrefix', 'status', 'createdAt', 'lastUsedAt', 'expiresAt'];
+
+const modeOf = (values: Values): ApiMode => {
+  const mode = (values.mode as string | undefined) ?? 'live';
+  if (!(apiModes as readonly string[]).includes(mode)) throw new UsageError(`--mode must be ${apiModes.join(' or ')}`);
+  return mode as ApiMode;
+};
+
+const deadLetterColumns = ['messageId', 'setAsideAt', 'type', 'eventId', 'callId', 'reason'];
 
 /** A key set piped in, checked as the functions check it when they load it. */
 const keySetFromStdin = async (context: CommandContext) =>
@@ -199,22 +214,25 @@ export const commands: Record<string, Command> = {
   },
 
   'key create': {
-    options: ['tenant', 'label'],
+    options: ['tenant', 'label', 'mode'],
     async run(context, values) {
+      const mode = modeOf(values);
       const { apiKey, record } = await issueApiKey(portsOf(context), {
         tenantId: required(values, 'tenant'),
         label: (values.label as string | undefined) ?? null,
+        mode,
       });
       return {
         data: {
           keyId: record.keyId,
           apiKey,
+          mode,
           tenantId: record.tenantId,
           label: record.label,
           displayPrefix: record.displayPrefix,
           createdAt: record.createdAt,
         },
-        text: `${lines({ keyId: record.keyId, tenantId: record.tenantId, label: record.label })}\n\nAPI key (shown this once; only its hash is stored):\n  ${apiKey}`,
+        text: `${lines({ keyId: record.keyId, tenantId: record.tenantId, mode, label: record.label })}\n\nAPI key (shown this once; only its hash is stored${mode === 'test' ? '; it sees test-mode data only, and its calls are simulated' : ''}):\n  ${apiKey}`,
       };
     },
   },
@@ -223,7 +241,13 @@ export const commands: Record<string, Command> = {
     options: ['tenant'],
     async run(context, values) {
       const keys = await listApiKeys(portsOf(context), { tenantId: required(values, 'tenant') });
-      return { data: { keys }, text: table(keys, keyColumns) };
+      return {
+        data: { keys },
+        text: table(
+          keys.map((key) => ({ ...key, mode: key.mode ?? 'live' })),
+          keyColumns,
+        ),
+      };
     },
   },
 
@@ -291,19 +315,17 @@ export const commands: Record<string, Command> = {
       if (durationMs === undefined) throw new UsageError('--duration must be a duration such as 7m or 1h5m');
       const calls = createCallStore(context.table);
       const call = await calls.findCall(callId);
-      await completeCall(
-        { calls, clock: context.clock },
-        {
-          callId,
-          startedAt: new Date(endedAt.getTime() - durationMs).toISOString(),
-          endedAt: endedAt.toISOString(),
-          transcript:
-            values.transcript === undefined
-              ? sampleTranscript(call?.personaName ?? 'the prospect')
-              : context.readJsonFile(String(values.transcript)),
-          score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
-        },
-      );
+      const report = parseScoredCallReport({
+        callId,
+        startedAt: new Date(endedAt.getTime() - durationMs).toISOString(),
+        endedAt: endedAt.toISOString(),
+        transcript:
+          values.transcript === undefined
+            ? sampleTranscript(call?.personaName ?? 'the prospect')
+            : context.readJsonFile(String(values.transcript)),
+        score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
+      });
+      await completeCall({ calls, clock: context.clock }, report);
       const scored = await calls.findCall(callId);
       const data = {
         callId,
@@ -343,9 +365,7 @@ export const commands: Record<string, Command> = {
       const count = wholeNumber(values, 'count');
       if (count === undefined || count < 1 || count > 1_000_000)
         throw new UsageError('--count must be from 1 to 1,000,000');
-      if (!tenantIdPattern.test(tenantId) || !(await createTenantStore(context.table).findTenant(tenantId))) {
-        throw new UsageError(`no tenant has the id ${tenantId}`);
-      }
+      await requireTenant(createTenantStore(context.table), tenantId);
       const calls = sampleScoredCalls({
         tenantId,
         count,
@@ -361,6 +381,75 @@ export const commands: Record<string, Command> = {
       return {
         data: { tenantId, count, seconds },
         text: `Seeded ${count.toLocaleString('en-US')} scored calls for ${tenantId} in ${seconds} s.`,
+      };
+    },
+  },
+
+  'events send': {
+    options: ['file', 'queue-url'],
+    async run(context, values) {
+      const path = required(values, 'file');
+      const content = context.readJsonFile(path);
+      const events = Array.isArray(content) ? content : [content];
+      if (events.length === 0) throw new UsageError(`${path} holds no event`);
+      const bodies = events.map((event, i) => {
+        const body = JSON.stringify(event);
+        const parsed = parseCallEvent(body);
+        if ('reason' in parsed) {
+          throw new UsageError(
+            `${events.length > 1 ? `event ${i + 1} of ${path}` : path} is not a valid call event: ${parsed.reason}`,
+          );
+        }
+        return { body, event: parsed.event };
+      });
+      const { sqs, queueUrl } = context.queue();
+      await createSqsEventQueue(sqs, queueUrl).send(bodies);
+      const sent = bodies.map(({ event }) => ({ id: event.id, type: event.type, callId: event.callId }));
+      return {
+        data: { queueUrl, sent },
+        text: `Sent ${sent.length} event${sent.length === 1 ? '' : 's'} to ${queueUrl}:\n${table(sent, ['type', 'id', 'callId'])}\nThe consumer records them within seconds; anything it sets aside shows in \`events dead-letters\`.`,
+      };
+    },
+  },
+
+  'events dead-letters': {
+    options: ['queue-url'],
+    async run(context) {
+      const { sqs, queueUrl } = context.queue();
+      const deadLetters = await createSqsDeadLetters(sqs, queueUrl).list();
+      return {
+        data: { queueUrl, deadLetters },
+        text:
+          deadLetters.length === 0
+            ? 'No dead letters: every event was recorded.'
+            : `${table(
+                deadLetters.map((letter) => ({ ...letter })),
+                deadLetterColumns,
+              )}\n\nFix the cause, then \`events redrive\` (all) or \`events redrive --message ID\`.`,
+      };
+    },
+  },
+
+  'events redrive': {
+    options: ['queue-url', 'message'],
+    async run(context, values) {
+      const { sqs, queueUrl } = context.queue();
+      const messageIds = values.message as string[] | undefined;
+      let bar: ReturnType<typeof progressBar> | undefined;
+      const redriven = await createSqsDeadLetters(sqs, queueUrl).redrive({
+        ...(messageIds ? { messageIds } : {}),
+        onProgress: (done, total) => {
+          if (context.progress) (bar ??= progressBar(total, 'Redriving')).update(done);
+        },
+      });
+      bar?.finish(redriven.length);
+      const missing = (messageIds ?? []).filter((id) => !redriven.some((letter) => letter.messageId === id));
+      if (missing.length > 0 && redriven.length === 0) {
+        throw new UsageError(`no dead letter has the message id ${missing.join(', ')}`);
+      }
+      return {
+        data: { queueUrl, redriven, missing },
+        text: `Sent ${redriven.length} dead letter${redriven.length === 1 ? '' : 's'} back to ${queueUrl}.${missing.length > 0 ? ` Not found: ${missing.join(', ')}.` : ''}`,
       };
     },
   },

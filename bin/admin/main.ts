@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { AthosError } from '../../lambdas/domain/errors.js';
-import { isRetryableAwsError } from '../../lambdas/store/faults.js';
 import type { Clock } from '../../lambdas/domain/ports.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
-import { localDynamoPort, localTableName } from '../local/localState.js';
+import { localDynamoPort, localTableName } from '../../local/localState.js';
+import { createSqsClient } from '../../lambdas/queue/client.js';
+import { isRetryableAwsFault } from '../../lambdas/store/awsFaults.js';
+import { defaultLocalQueueUrl } from '../../local/callEvents.js';
 import { commands, type CommandContext } from './commands.js';
 import { UsageError } from './usageError.js';
 
@@ -22,7 +25,9 @@ Tenants
   tenant deactivate --tenant ID
   tenant activate --tenant ID
 API keys
-  key create --tenant ID [--label TEXT]            prints the key once; only its hash is stored
+  key create --tenant ID [--label TEXT] [--mode live|test]
+                                                   prints the key once; only its hash is stored;
+                                                   test keys (ath_test_) see test-mode data only
   key list --tenant ID
   key revoke --key ID
   key rotate --key ID [--overlap DURATION]         the old key works for the overlap (default 24h)
@@ -33,12 +38,18 @@ Usage and calls
   usage --tenant ID [--month YYYY-MM]
   call complete --call ID [--transcript FILE] [--score FILE] [--ended-at ISO] [--duration DURATION]
   calls seed --tenant ID --count N [--user ID] [--agency ID]
+Call events (the voice pipeline's queue)
+  events send --file EVENT.json                    one event, or an array of them, onto the queue
+  events dead-letters                              what was set aside, and why
+  events redrive [--message ID]...                 sends dead letters back to the queue (all, or these)
 
 Where
   (default)          the table of the local run (npm start): DynamoDB Local on 127.0.0.1:${localDynamoPort}
   --table NAME       a deployed table (the stack's TableName output), with AWS credentials as usual
   --region REGION    its region (default: AWS_REGION)
   --endpoint URL     a DynamoDB endpoint of your own (e.g. DynamoDB Local on another port)
+  --queue-url URL    for events: a deployed queue (the stack's CallEventsQueueUrl); default the
+                     queue of the local run (npm start), ${defaultLocalQueueUrl}
 Output
   --json             exactly one JSON object on stdout
   --actor NAME       who is making the change, for the audit trail (default: your OS user)`;
@@ -67,8 +78,29 @@ const optionSpec = {
   count: { type: 'string' },
   user: { type: 'string' },
   agency: { type: 'string' },
+  mode: { type: 'string' },
+  file: { type: 'string' },
+  message: { type: 'string', multiple: true },
+  'queue-url': { type: 'string' },
 } as const;
 const globalOptions = new Set(['table', 'region', 'endpoint', 'json', 'actor', 'help']);
+
+/** The events queue: the local run's by default, a deployed one with --queue-url. */
+const connectQueue = (values: Record<string, unknown>) => () => {
+  const queueUrl = (values['queue-url'] as string | undefined) ?? defaultLocalQueueUrl;
+  const local = queueUrl.startsWith('http://127.0.0.1') || queueUrl.startsWith('http://localhost');
+  const region =
+    /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\//.exec(queueUrl)?.[1] ??
+    (values.region as string | undefined) ??
+    process.env.AWS_REGION ??
+    process.env.AWS_DEFAULT_REGION;
+  if (!region && !local) throw new UsageError('give --region, or set AWS_REGION, to use a deployed queue');
+  const sqs = createSqsClient({
+    region: region ?? 'us-east-1',
+    endpoint: local ? new URL(queueUrl).origin : undefined,
+  });
+  return { sqs, queueUrl, where: local ? `the local queue at ${queueUrl}` : queueUrl };
+};
 
 /** The table to work on: the local run's by default, a deployed one with --table. */
 const connect = (values: Record<string, unknown>): { table: Table; where: string } => {
@@ -123,8 +155,10 @@ const main = async (): Promise<number> => {
   }
 
   const { table, where } = connect(values);
+  const queue = memo(connectQueue(values));
   const context: CommandContext = {
     table,
+    queue: queue.get,
     clock: adminClock(),
     actor: values.actor ?? userInfo().username,
     readJsonFile: (path) => {
@@ -151,22 +185,35 @@ const main = async (): Promise<number> => {
     process.stdout.write(values.json ? `${JSON.stringify(result.data)}\n` : `${result.text}\n`);
     return 0;
   } catch (error) {
-    throw explain(error, table.name, where);
+    throw explain(error, table.name, queue.made() ? queue.get().where : where);
   } finally {
     table.db.destroy();
+    if (queue.made()) queue.get().sqs.destroy();
   }
+};
+
+/** Made on first use, so commands that never touch the queue never need its settings. */
+const memo = <T>(make: () => T) => {
+  let made: { value: T } | undefined;
+  return { get: () => (made ??= { value: make() }).value, made: () => made !== undefined };
 };
 
 /** One clear line for what went wrong, never a stack. */
 const explain = (error: unknown, tableName: string, where: string): Error => {
   if (error instanceof UsageError) return error;
-  if (isRetryableAwsError(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
-    const local = where.startsWith('DynamoDB Local') ? ' Is `npm start` running?' : '';
+  // The store reports every fault that means "try again" as SERVICE_UNAVAILABLE; the queue's client does not.
+  if (isRetryableAwsFault(error) || (error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE')) {
+    const local =
+      where.startsWith('DynamoDB Local') || where.startsWith('the local queue') ? ' Is `npm start` running?' : '';
     return new Error(`cannot reach ${where}.${local}`);
   }
   if (error instanceof AthosError) return new Error(error.message);
+  if (error instanceof ResourceNotFoundException) return new Error(`table ${tableName} does not exist in ${where}`);
+  // Credential failures come from the SDK's shared providers, with no class of DynamoDB's to test.
   const name = (error as { name?: string }).name;
-  if (name === 'ResourceNotFoundException') return new Error(`table ${tableName} does not exist in ${where}`);
+  if (name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue') {
+    return new Error(`no queue at ${where}`);
+  }
   if (
     name === 'UnrecognizedClientException' ||
     name === 'ExpiredTokenException' ||

@@ -1,11 +1,10 @@
-import { createLocalApi, type LocalApiSettings } from '../local/app.js';
+import { createLocalApi, type LocalApiSettings } from '../../local/app.js';
 
 /**
  * The API in a process of its own, so the load generator does not share its event loop. Settings
  * arrive as JSON in BENCH_API_SETTINGS; the port it listens on goes to stdout.
  */
 const settings = JSON.parse(process.env.BENCH_API_SETTINGS ?? '{}') as LocalApiSettings;
-process.env.LOG_LEVEL = 'silent';
 const server = await createLocalApi(settings);
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();

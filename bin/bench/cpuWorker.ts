@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LocalApiSettings } from '../local/app.js';
-import { loadHandlers } from '../local/app.js';
-import { inProcessInvoker, type InProcessRequest } from '../local/invokeInProcess.js';
+import type { LocalApiSettings } from '../../local/app.js';
+import { loadHandlers } from '../../local/app.js';
+import { inProcessInvoker, type InProcessRequest } from '../../local/invokeInProcess.js';
 
 /**
  * Measures handler CPU in a process that holds nothing else: the benchmark's own heap and history
@@ -17,7 +17,6 @@ interface Job {
 }
 
 const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Job;
-process.env.LOG_LEVEL = 'silent';
 const invoke = inProcessInvoker(await loadHandlers(job.settings));
 let answers: Record<string, Record<string, unknown>> = {};
 (DynamoDBDocumentClient.prototype as unknown as { send: (command: object) => Promise<unknown> }).send = async (

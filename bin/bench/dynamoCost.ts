@@ -1,13 +1,13 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { systemClock } from '../../lambdas/domain/ports.js';
-import { createTenant, issueApiKey } from '../../lambdas/operations/tenantAdministration.js';
-import { importScoredCalls } from '../../lambdas/store/callImport.js';
+import { createTenant, issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
+import { importScoredCalls } from '../../lambdas/store/calls/importer.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
-import type { InProcessRequest } from '../local/invokeInProcess.js';
-import { sampleScoredCalls } from '../local/sampleCalls.js';
+import type { InProcessRequest } from '../../local/invokeInProcess.js';
+import { sampleScoredCalls } from '../../lambdas/backoffice/sampleCalls.js';
 import type { Cost, recordDynamoCommands } from './dynamoAccounting.js';
-import { requestsFor } from '../local/apiRequests.js';
+import { requestsFor } from '../../local/apiRequests.js';
 
 type Invoke = (request: InProcessRequest) => Promise<{ result: APIGatewayProxyResult }>;
 type Meter = ReturnType<typeof recordDynamoCommands>;

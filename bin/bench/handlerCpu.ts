@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalApiSettings } from '../local/app.js';
-import type { InProcessRequest } from '../local/invokeInProcess.js';
+import type { LocalApiSettings } from '../../local/app.js';
+import type { InProcessRequest } from '../../local/invokeInProcess.js';
 
 export interface CpuCase {
   readonly request: InProcessRequest;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import type { LocalApiSettings } from '../local/app.js';
+import type { LocalApiSettings } from '../../local/app.js';
 
 export interface LoadResult {
   readonly operation: string;

@@ -19,7 +19,7 @@ export type ErrorCode = (typeof errorCodes)[number];
 
 /**
  * A failure the caller may be told about: it carries a contract code and a message that is safe to
- * show. Thrown where the fact is known; turned into HTTP in one place (`http/errorResponse.ts`).
+ * show. Thrown where the fact is known; its HTTP status comes from one table (`http/errorStatus.ts`).
  * The `cause` is for logs only and never reaches a client.
  */
 export class AthosError extends Error {
@@ -33,6 +33,17 @@ export class AthosError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A dependency failed in a way that the same request may not meet again (throttling, a 5xx, a
+ * dropped connection): the caller should retry shortly. The adapter that saw the fault says so.
+ */
+export const serviceUnavailable = (cause: unknown): AthosError =>
+  new AthosError('SERVICE_UNAVAILABLE', 'The service is briefly unavailable; retry after a short wait', { cause });
+
+/** The handler ran out of time before it could answer. */
+export const requestTimedOut = (cause?: unknown): AthosError =>
+  new AthosError('SERVICE_UNAVAILABLE', 'The request took too long; retry after a short wait', { cause });
 
 /** Refusals that mint and redeem both give: one wording, whichever operation finds the fact. */
 export const apiKeyRevoked = () => new AthosError('API_KEY_REVOKED', 'API key has been revoked');

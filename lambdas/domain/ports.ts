@@ -1,6 +1,13 @@
-import type { ApiKeyRecord, CallRecord, Score, SlimCallRecord, TenantRecord, Transcript } from './records.js';
+import type { CallEvent } from './callEvents.js';
+import type { SessionClaims } from './callers.js';
+import type { CallProgress, CallStep } from './callLifecycle.js';
+import type { ApiKeyRecord, AuditRecord, CallRecord, SlimCallRecord, TenantRecord } from './records.js';
 
-/** What the operations need from the outside world. DynamoDB implements them in `store/`. */
+/**
+ * What the operations need from the outside world, as named interfaces: an operation imports these
+ * and nothing else, and each implementation declares which one it satisfies. DynamoDB implements
+ * the stores in `store/`; `tokens/` the signers, the verifier, the tickets and the cursor codec.
+ */
 
 export interface Clock {
   now(): Date;
@@ -18,6 +25,11 @@ export interface KeyUsageStore {
   recordUse(keyHash: string, at: string): Promise<void>;
 }
 
+/** Notes that a key was used, as cheaply as the operation can afford (see `operations/keyUsage.ts`). */
+export interface KeyUsage {
+  touch(keyHash: string): Promise<void>;
+}
+
 export interface QuotaStore {
   /**
    * Counts one session against the tenant's month, atomically.
@@ -26,7 +38,8 @@ export interface QuotaStore {
   countSession(tenantId: string, month: string, limit: number | null): Promise<boolean>;
 }
 
-export interface ListCallsQuery {
+/** One page of a tenant's scored calls, as the list operation asks the store for it. */
+export interface ScoredCallsQuery {
   readonly tenantId: string;
   readonly from: string;
   readonly to?: string;
@@ -44,28 +57,19 @@ export interface CallPage {
   readonly next?: string;
 }
 
-export interface ScoredCallUpdate {
-  readonly callId: string;
-  readonly startedAt: string;
-  readonly endedAt: string;
-  readonly durationSec: number;
-  readonly scoredAt: string;
-  readonly transcript: Transcript;
-  readonly score: Score;
-}
-
-/** The session token being redeemed: its id, its end, and the API key that minted it. */
+/** The session token being redeemed: its id, its end, and who minted it. */
 export interface TokenUse {
   readonly jti: string;
   readonly expiresAt: Date;
-  readonly keyId: string;
+  /** The live tenant (a test twin's is its live tenant) and the id of the API key that minted the token. */
+  readonly mintedBy: { readonly tenantId: string; readonly keyId: string };
 }
 
 export interface CallRedemptions {
   /**
    * Records the token as used and creates the call, both or neither, on condition that the token
-   * is unused, its tenant active, and the key that minted it neither revoked nor past its rotation
-   * overlap at `call.createdAt`.
+   * is unused, the tenant that minted it active, and the key that minted it neither revoked nor
+   * past its rotation overlap at `call.createdAt`.
    * @returns why nothing was written, or 'created'
    */
   createRedeemedCall(
@@ -79,13 +83,123 @@ export interface CallReader {
 }
 
 export interface CallLister {
-  listScoredCalls(query: ListCallsQuery): Promise<CallPage>;
+  listScoredCalls(query: ScoredCallsQuery): Promise<CallPage>;
 }
 
-export interface CallScoring {
-  /** @returns 'not-redeemed' when the call does not exist or was already scored (nothing is written then) */
-  recordScored(update: ScoredCallUpdate): Promise<'scored' | 'not-redeemed'>;
+export interface CallLifecycle {
+  /** The call's state, read consistently; undefined when no call has this id. */
+  findProgress(callId: string): Promise<CallProgress | undefined>;
+  /**
+   * Applies one step of the event to the call, on condition that the call is still as `seen` and
+   * the event not yet applied.
+   * @returns 'applied', or the call as it now is (undefined if gone) when it changed in between;
+   *   nothing is written then
+   */
+  applyStep(
+    seen: CallProgress,
+    step: Exclude<CallStep, { kind: 'none' }>,
+    event: CallEvent,
+    at: string,
+  ): Promise<'applied' | { readonly changed: CallProgress | undefined }>;
+}
+
+/** Where events that cannot be recorded are set aside, with the reason, for an operator. */
+export interface EventSetAside {
+  setAside(message: { readonly messageId: string; readonly body: string }, reason: string): Promise<void>;
 }
 
 /** All of the above, for tools; each operation takes only the part it uses. */
-export type CallStore = CallRedemptions & CallReader & CallLister & CallScoring;
+export type CallStore = CallRedemptions & CallReader & CallLister & CallLifecycle;
+
+/** Tenants, as operators manage them. Each change is written together with its audit record. */
+export interface TenantRepository {
+  createTenant(tenant: TenantRecord, audit?: AuditRecord): Promise<void>;
+  findTenant(tenantId: string): Promise<TenantRecord | undefined>;
+  /** Oldest first. */
+  listTenants(): Promise<TenantRecord[]>;
+  /** @returns false when there is no such tenant (nothing is written then) */
+  updateTenant(tenantId: string, changes: TenantChanges, updatedAt: string, audit: AuditRecord): Promise<boolean>;
+}
+
+/** What may change about a tenant after it is created. */
+export type TenantChanges = Partial<Pick<TenantRecord, 'status' | 'allowedCidrs' | 'monthlySessionQuota'>>;
+
+export interface ApiKeyRepository {
+  /** The key (found by hash at auth) and the tenant's pointer to it (found by id), both or neither. */
+  createApiKey(key: ApiKeyRecord, audit?: AuditRecord): Promise<void>;
+  findApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Oldest first. */
+  listApiKeys(tenantId: string): Promise<ApiKeyRecord[]>;
+  /** @returns false when the key was not active (nothing is written then) */
+  revokeApiKey(key: ApiKeyRecord, revokedAt: string, audit: AuditRecord): Promise<boolean>;
+  /**
+   * Gives the old key an end (the overlap) and creates its successor, together.
+   * @returns false when the old key was not active or already rotated (nothing is written then)
+   */
+  rotateApiKey(old: ApiKeyRecord, oldExpiresAt: string, successor: ApiKeyRecord, audit: AuditRecord): Promise<boolean>;
+}
+
+export interface AuditTrail {
+  /** Newest first. */
+  listAudit(tenantId: string, limit: number): Promise<AuditRecord[]>;
+}
+
+export interface QuotaUsage {
+  /** Sessions counted against the tenant's month so far. */
+  sessionsMinted(tenantId: string, month: string): Promise<number>;
+}
+
+/** Everything the back office reads and writes about tenants, their keys, audit trail and usage. */
+export type TenantStore = TenantRepository & ApiKeyRepository & AuditTrail & QuotaUsage;
+
+export interface SessionSubject {
+  readonly tenantId: string;
+  readonly keyId: string;
+  readonly externalUserId: string;
+  readonly externalAgencyId?: string | undefined;
+}
+
+export interface SignedSessionToken {
+  readonly token: string;
+  readonly jti: string;
+  readonly expiresAt: Date;
+}
+
+export interface SessionTokenSigner {
+  sign(subject: SessionSubject): SignedSessionToken;
+}
+
+export interface SessionTokenVerifier {
+  /** @throws AthosError TOKEN_EXPIRED for an expired token with a valid signature; INVALID_TOKEN for any other */
+  verify(token: string): SessionClaims;
+}
+
+/** What a connection ticket binds: the voice transport admits this call with this persona only. */
+export interface TicketSubject {
+  readonly callId: string;
+  readonly sessionId: string;
+  readonly tenantId: string;
+  readonly drillKey: string;
+  readonly personaName: string;
+  readonly difficulty: string;
+}
+
+export interface ConnectionTickets {
+  issue(subject: TicketSubject): string;
+}
+
+/**
+ * Seals a list position into an opaque cursor that opens only with the same `binding` (the tenant
+ * and the filters it was issued for).
+ */
+export interface CursorCodec {
+  encode(position: string, binding: string): string;
+  /** @throws AthosError INVALID_REQUEST for anything but a cursor we issued for this binding */
+  decode(cursor: string, binding: string): string;
+}
+
+/** A queue the pipeline's events travel on: SQS in AWS, the local queue under `npm start`. */
+export interface EventQueue {
+  /** Sends each body, each after its own delay (SQS allows up to 900 s). */
+  send(messages: readonly { readonly body: string; readonly delaySeconds?: number }[]): Promise<void>;
+}

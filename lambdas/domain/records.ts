@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { difficulties } from './drills.js';
+import { AthosError } from './errors.js';
 
 /**
  * The shapes this service stores and returns. The zod schemas are the single source: they check
@@ -23,7 +24,12 @@ export const scoreSchema = z.looseObject({
 });
 export type Score = z.infer<typeof scoreSchema>;
 
-export const callStatuses = ['redeemed', 'scored'] as const;
+/**
+ * `redeemed` → `ended` → `scored`, as the pipeline's events arrive; a score that arrives before the
+ * call's end is held (`awaitingEnd`) until the end is known. Only `scored` calls are ever shown.
+ */
+export const callStatuses = ['redeemed', 'ended', 'awaitingEnd', 'scored'] as const;
+export type CallStatus = (typeof callStatuses)[number];
 
 export interface CallRecord {
   readonly callId: string;
@@ -35,12 +41,15 @@ export interface CallRecord {
   readonly drillKey: string;
   readonly difficulty: (typeof difficulties)[number];
   readonly personaName: string;
-  readonly status: (typeof callStatuses)[number];
+  readonly status: CallStatus;
+  /** Present on test-mode calls only (their tenant is a test twin); live call items are unchanged. */
+  readonly mode?: 'test';
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly durationSec?: number;
+  readonly endReason?: string;
   readonly scoredAt?: string;
   readonly transcript?: Transcript;
   readonly score?: Score;
@@ -68,6 +77,8 @@ export interface TenantRecord {
   readonly allowedCidrs: readonly string[];
   /** Sessions a tenant may mint per calendar month (UTC); null is no cap. */
   readonly monthlySessionQuota: number | null;
+  /** The same for its test-mode keys; absent is the default (see `testMode.ts`). */
+  readonly testMonthlySessionQuota?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -76,6 +87,8 @@ export interface ApiKeyRecord {
   readonly keyId: string;
   readonly tenantId: string;
   readonly keyHash: string;
+  /** Present on test-mode keys only (`ath_test_…`). */
+  readonly mode?: 'test';
   readonly displayPrefix: string;
   readonly label: string | null;
   readonly status: 'active' | 'revoked';
@@ -111,3 +124,19 @@ export const scoredCallReportSchema = z.object({
   score: scoreSchema,
 });
 export type ScoredCallReport = z.infer<typeof scoredCallReportSchema>;
+
+/**
+ * A report from outside (the pipeline, an operator's files), checked where it arrives.
+ * @throws AthosError INVALID_REQUEST naming the fields to check, or an end before the start
+ */
+export const parseScoredCallReport = (value: unknown): ScoredCallReport => {
+  const parsed = scoredCallReportSchema.safeParse(value);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'report'))];
+    throw new AthosError('INVALID_REQUEST', `Scored call report is invalid: check ${fields.join(', ')}`);
+  }
+  if (Date.parse(parsed.data.endedAt) < Date.parse(parsed.data.startedAt)) {
+    throw new AthosError('INVALID_REQUEST', 'endedAt must not be before startedAt');
+  }
+  return parsed.data;
+};

@@ -5,14 +5,13 @@ import { toCallDetail } from '../http/presenters.js';
 import { routes } from '../http/routes.js';
 import { getCall } from '../operations/getCall.js';
 import { config, table } from '../runtime.js';
-import { createAuthStore } from '../store/authStore.js';
+import { createAuthStore } from '../store/apiKeys.js';
 import { createCallReader } from '../store/calls/reader.js';
 
 const calls = createCallReader(table);
 
-export const handler = createHandler(routes.getCall, config.allowedOrigins, {
+export const handler = createHandler(routes.getCall, config, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => event.pathParameters?.callId ?? '',
-  run: async ({ principal, input }) =>
-    toCallDetail(await getCall({ calls }, { tenantId: principal.tenant.tenantId, callId: input })),
+  run: async ({ principal, input }) => toCallDetail(await getCall({ calls }, principal.tenant.tenantId, input)),
 });

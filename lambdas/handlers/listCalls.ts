@@ -4,12 +4,12 @@ import { createHandler } from '../http/createHandler.js';
 import { toSlimCall } from '../http/presenters.js';
 import { singleQueryParameters } from '../http/request.js';
 import { routes } from '../http/routes.js';
-import { listCallsQuery } from '../http/schemas/listCallsQuery.js';
 import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
+import { listCallsRequest } from '../domain/requests/listCalls.js';
 import { listCalls } from '../operations/listCalls.js';
 import { config, table } from '../runtime.js';
-import { createAuthStore } from '../store/authStore.js';
+import { createAuthStore } from '../store/apiKeys.js';
 import { createCallLister } from '../store/calls/lister.js';
 import { createCursorCodec } from '../tokens/cursors.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';
@@ -17,18 +17,11 @@ import { loadKeySet } from '../tokens/loadKeySet.js';
 const calls = createCallLister(table);
 const cursors = cached(keySetMaxAgeMs, async () => createCursorCodec(await loadKeySet('cursor')));
 
-export const handler = createHandler(routes.listCalls, config.allowedOrigins, {
+export const handler = createHandler(routes.listCalls, config, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
-  parse: (event) => parseWith(listCallsQuery, singleQueryParameters(event)),
+  parse: (event) => parseWith(listCallsRequest, singleQueryParameters(event)),
   run: async ({ principal, input }) => {
-    const { page, nextCursor } = await listCalls(
-      { calls, cursors: await cursors() },
-      {
-        ...input,
-        tenantId: principal.tenant.tenantId,
-        limit: Number(input.limit),
-      },
-    );
+    const { page, nextCursor } = await listCalls({ calls, cursors: await cursors() }, principal.tenant.tenantId, input);
     return { data: page.calls.map(toSlimCall), nextCursor };
   },
 });

@@ -3,15 +3,14 @@ import { apiKeyAuthenticator } from '../http/authenticators.js';
 import { createHandler } from '../http/createHandler.js';
 import { jsonObjectBody } from '../http/request.js';
 import { routes } from '../http/routes.js';
-import { mintSessionRequest } from '../http/schemas/mintSessionRequest.js';
 import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
+import { mintSessionRequest } from '../domain/requests/mintSession.js';
 import { throttledKeyUsage } from '../operations/keyUsage.js';
 import { mintSession } from '../operations/mintSession.js';
 import { config, table } from '../runtime.js';
-import { createAuthStore } from '../store/authStore.js';
-import { createKeyUsageStore } from '../store/keyUsageStore.js';
-import { createQuotaStore } from '../store/quotaStore.js';
+import { createAuthStore, createKeyUsageStore } from '../store/apiKeys.js';
+import { createQuotaStore } from '../store/quota.js';
 import { loadKeySet } from '../tokens/loadKeySet.js';
 import { createSessionTokenSigner } from '../tokens/sessionTokenSigner.js';
 
@@ -25,12 +24,9 @@ const sessionTokens = cached(keySetMaxAgeMs, async () =>
   ),
 );
 
-export const handler = createHandler(routes.mintSession, config.allowedOrigins, {
+export const handler = createHandler(routes.mintSession, config, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => parseWith(mintSessionRequest, jsonObjectBody(event)),
   run: async ({ principal, input }) =>
-    mintSession(
-      { quota, keyUsage, tokens: await sessionTokens(), clock: systemClock },
-      { caller: principal, ...input },
-    ),
+    mintSession({ quota, keyUsage, tokens: await sessionTokens(), clock: systemClock }, principal, input),
 });

@@ -3,9 +3,9 @@ import { sessionTokenAuthenticator } from '../http/authenticators.js';
 import { createHandler } from '../http/createHandler.js';
 import { jsonObjectBody } from '../http/request.js';
 import { routes } from '../http/routes.js';
-import { redeemSessionRequest } from '../http/schemas/redeemSessionRequest.js';
 import { parseWith } from '../http/validation.js';
 import { cached, keySetMaxAgeMs } from '../cached.js';
+import { redeemSessionRequest } from '../domain/requests/redeemSession.js';
 import { redeemSession } from '../operations/redeemSession.js';
 import { config, table } from '../runtime.js';
 import { createCallRedemptions } from '../store/calls/redemptions.js';
@@ -25,12 +25,13 @@ const tickets = cached(keySetMaxAgeMs, async () =>
   createConnectionTickets(await loadKeySet('connectionTicket'), config.tokenIssuer, systemClock),
 );
 
-export const handler = createHandler(routes.redeemSession, config.allowedOrigins, {
+export const handler = createHandler(routes.redeemSession, config, {
   authenticate: sessionTokenAuthenticator(sessionTokens),
   parse: (event) => parseWith(redeemSessionRequest, jsonObjectBody(event)),
   run: async ({ principal, input }) =>
     redeemSession(
       { calls, tickets: await tickets(), clock: systemClock, connectionUrl: config.connectionUrl },
-      { session: principal, drillKey: input.drillKey, difficulty: input.difficulty, state: input.filters?.state },
+      principal,
+      input,
     ),
 });

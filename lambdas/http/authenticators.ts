@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { AthosError } from '../domain/errors.js';
 import { authenticateApiKey, type AuthenticateApiKeyPorts } from '../operations/authenticateApiKey.js';
-import type { SessionClaims } from '../tokens/sessionTokenFormat.js';
-import type { SessionTokenVerifier } from '../tokens/sessionTokenVerifier.js';
+import type { SessionClaims } from '../domain/callers.js';
+import type { SessionTokenVerifier } from '../domain/ports.js';
 import { bearerCredential } from './request.js';
 
 /** The two auth schemes of the contract, as the chain's `authenticate` step. */

@@ -1,5 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Config } from '../config.js';
+import { requestTimedOut } from '../domain/errors.js';
+import { createLog } from '../log.js';
 import { cors } from './middleware/cors.js';
 import { responseEnvelope } from './middleware/responseEnvelope.js';
 import type { RequestContext } from './middleware/types.js';
@@ -31,12 +34,17 @@ const timeoutEarlyInMillis = 1_000;
  */
 export const createHandler = <Principal, Input, Output>(
   route: Route,
-  allowedOrigins: readonly string[],
+  { allowedOrigins, logLevel }: Pick<Config, 'allowedOrigins' | 'logLevel'>,
   endpoint: Endpoint<Principal, Input, Output>,
 ) => {
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>({ timeoutEarlyInMillis });
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>({
+    timeoutEarlyInMillis,
+    timeoutEarlyResponse: () => {
+      throw requestTimedOut();
+    },
+  });
   if (route.cors) chain.use(cors(allowedOrigins));
-  return chain.use(responseEnvelope(route.operationId)).handler(async (event, context) => {
+  return chain.use(responseEnvelope(route.operationId, createLog(logLevel))).handler(async (event, context) => {
     const principal = await endpoint.authenticate(event);
     const input = endpoint.parse(event);
     const output = await endpoint.run({ principal, input, requestId: context.requestId });

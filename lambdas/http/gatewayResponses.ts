@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../domain/errors.js';
-import { retryAfterSeconds } from './errorResponse.js';
+import { errorBody, errorHeaders, statusByCode } from './errorStatus.js';
 
 /**
  * The answers API Gateway gives by itself, before or instead of a Lambda, in the contract's
@@ -15,35 +15,39 @@ export interface GatewayError {
   readonly message: string;
 }
 
+/**
+ * The status comes from the code, as for the Lambdas' answers, except where the gateway's HTTP
+ * status says more than the code can; each such case is named where it is set.
+ */
+const gatewayError = (code: ErrorCode, message: string, statusCode = statusByCode[code]): GatewayError => ({
+  statusCode,
+  code,
+  message,
+});
+
+const tooManyRequests = 'Too many requests; retry after a short wait';
+
 export const gatewayErrors = {
   /** REST APIs report an unknown path or method as a missing token; to a caller it is a 404. */
-  MISSING_AUTHENTICATION_TOKEN: {
-    statusCode: 404,
-    code: 'INVALID_REQUEST',
-    message: 'No route matches this method and path',
-  },
-  THROTTLED: { statusCode: 429, code: 'SERVICE_UNAVAILABLE', message: 'Too many requests; retry after a short wait' },
-  QUOTA_EXCEEDED: {
-    statusCode: 429,
-    code: 'SERVICE_UNAVAILABLE',
-    message: 'Too many requests; retry after a short wait',
-  },
-  REQUEST_TOO_LARGE: { statusCode: 413, code: 'INVALID_REQUEST', message: 'Request is too large' },
-  INTEGRATION_TIMEOUT: {
-    statusCode: 503,
-    code: 'SERVICE_UNAVAILABLE',
-    message: 'The request took too long; retry after a short wait',
-  },
-  DEFAULT_4XX: { statusCode: 400, code: 'INVALID_REQUEST', message: 'Request was rejected' },
-  DEFAULT_5XX: { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal error' },
-} as const satisfies Record<string, GatewayError>;
+  MISSING_AUTHENTICATION_TOKEN: gatewayError('INVALID_REQUEST', 'No route matches this method and path', 404),
+  /**
+   * Throttling is 429 (the contract's TooManyRequests answer), the status HTTP clients back off on;
+   * the code stays SERVICE_UNAVAILABLE, with Retry-After like every SERVICE_UNAVAILABLE.
+   */
+  THROTTLED: gatewayError('SERVICE_UNAVAILABLE', tooManyRequests, 429),
+  QUOTA_EXCEEDED: gatewayError('SERVICE_UNAVAILABLE', tooManyRequests, 429),
+  /** Over the gateway's payload cap: 413, the contract's PayloadTooLarge answer. */
+  REQUEST_TOO_LARGE: gatewayError('INVALID_REQUEST', 'Request is too large', 413),
+  INTEGRATION_TIMEOUT: gatewayError('SERVICE_UNAVAILABLE', 'The request took too long; retry after a short wait'),
+  DEFAULT_4XX: gatewayError('INVALID_REQUEST', 'Request was rejected'),
+  DEFAULT_5XX: gatewayError('INTERNAL_ERROR', 'Internal error'),
+} satisfies Record<string, GatewayError>;
 
 export type GatewayErrorType = keyof typeof gatewayErrors;
 
 /** The envelope body, with the request id filled in by whoever answers. */
 export const gatewayErrorBody = (error: GatewayError, requestId: string) =>
-  JSON.stringify({ error: { code: error.code, message: error.message, requestId } });
+  errorBody(error.code, error.message, requestId);
 
 /** Headers every gateway error carries besides CORS and the request id. */
-export const gatewayErrorHeaders = (error: GatewayError): Record<string, string> =>
-  error.code === 'SERVICE_UNAVAILABLE' ? { 'Retry-After': String(retryAfterSeconds) } : {};
+export const gatewayErrorHeaders = (error: GatewayError): Record<string, string> => errorHeaders(error.code);

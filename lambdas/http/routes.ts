@@ -1,4 +1,3 @@
-import type { TableAccess } from '../store/tableAccess.js';
 import type { KeyName } from '../tokens/loadKeySet.js';
 
 /**
@@ -8,6 +7,22 @@ import type { KeyName } from '../tokens/loadKeySet.js';
  */
 
 export type AuthScheme = 'apiKey' | 'sessionToken';
+
+/**
+ * Table access by intent, each a policy of `store/tableAccess.ts` (named here so that the route
+ * table needs nothing from the store; the stack does not compile while a name lacks its policy).
+ */
+export type TableAccess =
+  | 'authRead'
+  | 'keyUsageWrite'
+  | 'quotaWrite'
+  | 'redeemWrite'
+  | 'redeemChecks'
+  | 'callRead'
+  | 'callList'
+  | 'callEventRead'
+  | 'callEventUpdate'
+  | 'transcriptWrite';
 
 export interface Route {
   /** The contract's operationId. */

@@ -1,19 +1,13 @@
 import { parseApiKey } from '../domain/apiKeys.js';
 import { AthosError, apiKeyRevoked, tenantInactive } from '../domain/errors.js';
 import { isIpAllowed } from '../domain/ipAllowlist.js';
+import type { ApiCaller } from '../domain/callers.js';
 import type { AuthStore, Clock } from '../domain/ports.js';
-import type { TenantRecord } from '../domain/records.js';
+import { actingTenant } from '../domain/testMode.js';
 
 export interface AuthenticateApiKeyPorts {
   readonly auth: AuthStore;
   readonly clock: Clock;
-}
-
-/** Who is calling: the tenant, and the key it called with (its hash, and its id for tokens to name). */
-export interface ApiCaller {
-  readonly tenant: TenantRecord;
-  readonly keyHash: string;
-  readonly keyId: string;
 }
 
 /**
@@ -22,6 +16,7 @@ export interface ApiCaller {
  * 2. The key and its tenant are read together; an unknown key is INVALID_API_KEY.
  * 3. A revoked key, or a rotated one past its overlap, is API_KEY_REVOKED.
  * 4. An inactive tenant is TENANT_INACTIVE; an address outside its allowlist is IP_NOT_ALLOWED.
+ * 5. A test-mode key acts as the tenant's test twin, whose data a live key never reaches.
  * @param sourceIp the connection's address as API Gateway saw it, never a forwarding header
  */
 export const authenticateApiKey = async (
@@ -32,7 +27,8 @@ export const authenticateApiKey = async (
   if (!parsed) throw new AthosError('INVALID_API_KEY', 'Invalid API key');
 
   const { key, tenant } = await auth.findKeyAndTenant(parsed.hash, parsed.tenantId);
-  if (!key || key.tenantId !== parsed.tenantId) throw new AthosError('INVALID_API_KEY', 'Invalid API key');
+  if (!key || key.tenantId !== parsed.tenantId || (key.mode ?? 'live') !== parsed.mode)
+    throw new AthosError('INVALID_API_KEY', 'Invalid API key');
   const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= clock.now().getTime();
   if (key.status !== 'active' || expired) throw apiKeyRevoked();
 
@@ -40,5 +36,5 @@ export const authenticateApiKey = async (
   if (!isIpAllowed(sourceIp, tenant.allowedCidrs)) {
     throw new AthosError('IP_NOT_ALLOWED', 'Calls from this IP address are not allowed for this tenant');
   }
-  return { tenant, keyHash: parsed.hash, keyId: key.keyId };
+  return { tenant: actingTenant(tenant, parsed.mode), mode: parsed.mode, keyHash: parsed.hash, keyId: key.keyId };
 };

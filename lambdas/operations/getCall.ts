@@ -9,11 +9,12 @@ import type { CallRecord } from '../domain/records.js';
  */
 export const getCall = async (
   { calls }: { calls: CallReader },
-  request: { tenantId: string; callId: string },
+  tenantId: string,
+  callId: string,
 ): Promise<CallRecord> => {
   const notFound = () => new AthosError('CALL_NOT_FOUND', 'Call not found');
-  if (!callIdPattern.test(request.callId)) throw notFound();
-  const call = await calls.findCall(request.callId);
-  if (!call || call.tenantId !== request.tenantId || call.status !== 'scored') throw notFound();
+  if (!callIdPattern.test(callId)) throw notFound();
+  const call = await calls.findCall(callId);
+  if (!call || call.tenantId !== tenantId || call.status !== 'scored') throw notFound();
   return call;
 };

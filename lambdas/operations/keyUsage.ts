@@ -1,4 +1,4 @@
-import type { Clock, KeyUsageStore } from '../domain/ports.js';
+import type { Clock, KeyUsage, KeyUsageStore } from '../domain/ports.js';
 
 /** How stale an API key's "last used" may be: the price of not writing on every request. */
 export const keyUsageResolutionMs = 15 * 60_000;
@@ -8,7 +8,7 @@ export const keyUsageResolutionMs = 15 * 60_000;
  * process. Best effort: a failed write only leaves lastUsedAt older (DynamoDB failures raise the
  * table's alarms), so it never fails the request it rides along with.
  */
-export const throttledKeyUsage = (store: KeyUsageStore, clock: Clock) => {
+export const throttledKeyUsage = (store: KeyUsageStore, clock: Clock): KeyUsage => {
   const lastRecorded = new Map<string, number>();
   return {
     async touch(keyHash: string): Promise<void> {
@@ -19,5 +19,3 @@ export const throttledKeyUsage = (store: KeyUsageStore, clock: Clock) => {
     },
   };
 };
-
-export type KeyUsage = ReturnType<typeof throttledKeyUsage>;

@@ -1,21 +1,10 @@
-import type { CallLister, CallPage } from '../domain/ports.js';
 import { AthosError } from '../domain/errors.js';
-import type { CursorCodec } from '../tokens/cursors.js';
+import type { CallLister, CallPage, CursorCodec } from '../domain/ports.js';
+import type { ListCallsRequest } from '../domain/requests/listCalls.js';
 
 export interface ListCallsPorts {
   readonly calls: CallLister;
   readonly cursors: CursorCodec;
-}
-
-export interface ListCallsRequest {
-  readonly tenantId: string;
-  readonly from: string;
-  readonly to?: string | undefined;
-  readonly source?: string | undefined;
-  readonly externalUserId?: string | undefined;
-  readonly externalAgencyId?: string | undefined;
-  readonly limit: number;
-  readonly cursor?: string | undefined;
 }
 
 /**
@@ -26,6 +15,7 @@ export interface ListCallsRequest {
  */
 export const listCalls = async (
   { calls, cursors }: ListCallsPorts,
+  tenantId: string,
   request: ListCallsRequest,
 ): Promise<{ page: CallPage; nextCursor: string | null }> => {
   const from = new Date(request.from).toISOString();
@@ -33,7 +23,7 @@ export const listCalls = async (
   if (to !== undefined && to < from) throw new AthosError('INVALID_REQUEST', 'to must not be before from');
 
   const filters = {
-    tenantId: request.tenantId,
+    tenantId,
     from,
     ...(to === undefined ? {} : { to }),
     ...(request.source === undefined ? {} : { source: request.source }),

@@ -1,8 +1,7 @@
 import { AthosError } from '../domain/errors.js';
-import type { Clock, QuotaStore } from '../domain/ports.js';
-import type { SessionTokenSigner } from '../tokens/sessionTokenSigner.js';
-import type { ApiCaller } from './authenticateApiKey.js';
-import type { KeyUsage } from './keyUsage.js';
+import type { ApiCaller } from '../domain/callers.js';
+import type { Clock, KeyUsage, QuotaStore, SessionTokenSigner } from '../domain/ports.js';
+import type { MintSessionRequest } from '../domain/requests/mintSession.js';
 
 export interface MintSessionPorts {
   readonly quota: QuotaStore;
@@ -20,18 +19,19 @@ export interface MintSessionPorts {
  */
 export const mintSession = async (
   { quota, keyUsage, tokens, clock }: MintSessionPorts,
-  request: { caller: ApiCaller; externalUserId: string; externalAgencyId?: string | undefined },
+  caller: ApiCaller,
+  request: MintSessionRequest,
 ) => {
-  const { tenant } = request.caller;
+  const { tenant } = caller;
   const month = clock.now().toISOString().slice(0, 7);
   const counted = await quota.countSession(tenant.tenantId, month, tenant.monthlySessionQuota);
   if (!counted) throw new AthosError('TENANT_QUOTA_EXCEEDED', 'Monthly session quota exceeded');
   // Only a mint that succeeds uses the key; a refused one leaves no trace.
-  await keyUsage.touch(request.caller.keyHash);
+  await keyUsage.touch(caller.keyHash);
 
-  const { token, expiresAt } = await tokens.sign({
+  const { token, expiresAt } = tokens.sign({
     tenantId: tenant.tenantId,
-    keyId: request.caller.keyId,
+    keyId: caller.keyId,
     externalUserId: request.externalUserId,
     externalAgencyId: request.externalAgencyId,
   });

@@ -1,23 +1,17 @@
-import { choosePersona, findDrill, type Difficulty } from '../domain/drills.js';
+import { choosePersona, findDrill } from '../domain/drills.js';
 import { AthosError, apiKeyRevoked, tenantInactive } from '../domain/errors.js';
 import { newCallId, newSessionId } from '../domain/ids.js';
-import type { CallRedemptions, Clock } from '../domain/ports.js';
+import type { SessionClaims } from '../domain/callers.js';
+import type { CallRedemptions, Clock, ConnectionTickets } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
-import type { ConnectionTickets } from '../tokens/connectionTickets.js';
-import type { SessionClaims } from '../tokens/sessionTokenFormat.js';
+import { isTestTwin, liveTenantOf } from '../domain/testMode.js';
+import type { RedeemSessionRequest } from '../domain/requests/redeemSession.js';
 
 export interface RedeemSessionPorts {
   readonly calls: CallRedemptions;
   readonly tickets: ConnectionTickets;
   readonly clock: Clock;
   readonly connectionUrl: string;
-}
-
-export interface RedeemSessionRequest {
-  readonly session: SessionClaims;
-  readonly drillKey: string;
-  readonly difficulty: Difficulty;
-  readonly state?: string | undefined;
 }
 
 const refusals = {
@@ -36,14 +30,14 @@ const refusals = {
  */
 export const redeemSession = async (
   { calls, tickets, clock, connectionUrl }: RedeemSessionPorts,
+  session: SessionClaims,
   request: RedeemSessionRequest,
 ) => {
   const drill = findDrill(request.drillKey);
   if (!drill) throw new AthosError('DRILL_NOT_FOUND', 'drillKey does not name a known drill');
-  const persona = choosePersona(drill, request.difficulty, request.state);
+  const persona = choosePersona(drill, request.difficulty, request.filters?.state);
 
   const now = clock.now().toISOString();
-  const { session } = request;
   const call: CallRecord = {
     callId: newCallId(),
     tenantId: session.tenantId,
@@ -55,17 +49,19 @@ export const redeemSession = async (
     difficulty: request.difficulty,
     personaName: persona.name,
     status: 'redeemed',
+    // Marks the item for the simulator's stream filter; a live call's item is as it always was.
+    ...(isTestTwin(session.tenantId) ? { mode: 'test' as const } : {}),
     createdAt: now,
     updatedAt: now,
   };
   const outcome = await calls.createRedeemedCall(call, {
     jti: session.jti,
     expiresAt: session.expiresAt,
-    keyId: session.keyId,
+    mintedBy: { tenantId: liveTenantOf(session.tenantId), keyId: session.keyId },
   });
   if (outcome !== 'created') throw refusals[outcome]();
 
-  const connectionTicket = await tickets.issue({
+  const connectionTicket = tickets.issue({
     callId: call.callId,
     sessionId: call.sessionId,
     tenantId: call.tenantId,

@@ -2,7 +2,7 @@ import type { CallStore } from '../domain/ports.js';
 import { createCallLister } from './calls/lister.js';
 import { createCallReader } from './calls/reader.js';
 import { createCallRedemptions } from './calls/redemptions.js';
-import { createCallScoring } from './calls/scoring.js';
+import { createCallLifecycle } from './calls/lifecycle.js';
 import type { Table } from './table.js';
 
 /**
@@ -13,5 +13,5 @@ export const createCallStore = (table: Table): CallStore => ({
   ...createCallRedemptions(table),
   ...createCallReader(table),
   ...createCallLister(table),
-  ...createCallScoring(table),
+  ...createCallLifecycle(table),
 });

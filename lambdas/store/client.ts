@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { serviceUnavailable } from '../domain/errors.js';
+import { isRetryableAwsFault } from './awsFaults.js';
 
 export interface DynamoConnection {
   readonly region: string;
@@ -24,8 +26,18 @@ const timeouts = {
   local: { requestTimeout: 30_000, connectionTimeout: 10_000 },
 };
 
-/** One client per process: made at module load by each handler, reused across invocations. */
-export const createDocumentClient = ({ region, endpoint, timeoutMs }: DynamoConnection): DynamoDBDocumentClient => {
+/** What the repositories use of the DynamoDB document client. */
+export interface DocumentClient {
+  readonly send: DynamoDBDocumentClient['send'];
+  destroy(): void;
+}
+
+/**
+ * One client per process: made at module load by each handler, reused across invocations. A fault
+ * that means "try again" leaves it as SERVICE_UNAVAILABLE, so every repository answers AWS's faults
+ * alike and nothing above the store needs to know what an AWS error looks like.
+ */
+export const createDocumentClient = ({ region, endpoint, timeoutMs }: DynamoConnection): DocumentClient => {
   const client = new DynamoDBClient({
     region,
     maxAttempts: 3,
@@ -38,7 +50,15 @@ export const createDocumentClient = ({ region, endpoint, timeoutMs }: DynamoConn
     },
     ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
-  return DynamoDBDocumentClient.from(client, {
+  const documents = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
+  const send = async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+    try {
+      return await documents.send(command);
+    } catch (error) {
+      throw isRetryableAwsFault(error) ? serviceUnavailable(error) : error;
+    }
+  };
+  return { send: send as DynamoDBDocumentClient['send'], destroy: () => documents.destroy() };
 };

@@ -32,6 +32,9 @@ export const listPartitions = {
 /** `<endedAt>#<callId>`: newest first when read backwards; the id breaks ties between equal times. */
 export const listSortKey = (endedAt: string, callId: string) => `${endedAt}#${callId}`;
 
+/** The table's addressing attributes on a call item, which records never carry. */
+export const callKeyAttributes = ['pk', 'sk', 'tenantListPk', 'userListPk', 'agencyListPk', 'listSk'] as const;
+
 /** The keys that put a scored call on the list indexes (no agency, no agency index). */
 export const listIndexKeys = (call: {
   callId: string;

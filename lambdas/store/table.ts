@@ -1,10 +1,14 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from './client.js';
 
 /** Where the repositories read and write: the shared client and the table's name. */
 export interface Table {
-  readonly db: DynamoDBDocumentClient;
+  readonly db: DocumentClient;
   readonly name: string;
 }
+
+/** Every item's own address; records never carry it. */
+export const itemKeyAttributes = ['pk', 'sk'] as const;
 
 /** Repositories return records without the table's addressing attributes. */
 export const stripKeys = <T>(item: Record<string, unknown>, keyAttributes: readonly string[]): T => {
@@ -13,4 +17,21 @@ export const stripKeys = <T>(item: Record<string, unknown>, keyAttributes: reado
     if (!keyAttributes.includes(name)) record[name] = value;
   }
   return record as T;
+};
+
+/**
+ * Every item of `keys` that exists, however many and however long DynamoDB takes: for the back
+ * office, where completeness matters more than a bounded wait. Order is not kept.
+ */
+export const getAll = async (table: Table, keys: readonly Record<string, unknown>[]) => {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
+    while (pending.length > 0) {
+      const output = await table.db.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: pending } } }));
+      found.push(...(output.Responses?.[table.name] ?? []));
+      pending = output.UnprocessedKeys?.[table.name]?.Keys ?? [];
+    }
+  }
+  return found;
 };

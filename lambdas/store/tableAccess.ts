@@ -35,32 +35,33 @@ const redeemPutAttributes = [
   'difficulty',
   'personaName',
   'status',
+  'mode',
   'createdAt',
   'updatedAt',
 ];
 
 export const tableAccessPolicies = {
-  /** authStore: the key and its tenant, in one BatchGetItem. */
+  /** apiKeys.ts, authentication: the key and its tenant, in one BatchGetItem. */
   authRead: {
     actions: ['dynamodb:BatchGetItem'],
     leadingKeyPrefixes: [entityPrefixes.apiKey, entityPrefixes.tenant],
     on: 'table',
   },
-  /** keyUsageStore: an API key's lastUsedAt, and nothing else of the key (its status above all). */
+  /** apiKeys.ts, key usage: an API key's lastUsedAt, and nothing else of the key (its status above all). */
   keyUsageWrite: {
     actions: ['dynamodb:UpdateItem'],
     leadingKeyPrefixes: [entityPrefixes.apiKey],
     on: 'table',
     attributes: ['pk', 'sk', 'lastUsedAt'],
   },
-  /** quotaStore: the tenant's month counter, which shares the partition of the tenant's record. */
+  /** quota.ts: the tenant's month counter, which shares the partition of the tenant's record. */
   quotaWrite: {
     actions: ['dynamodb:UpdateItem'],
     leadingKeyPrefixes: [entityPrefixes.tenant],
     on: 'table',
     attributes: ['pk', 'sk', 'sessionsMinted'],
   },
-  /** callStore.createRedeemedCall: the token use and the call, in one transaction of two puts. */
+  /** calls/redemptions.ts: the token use and the call, in one transaction of two puts. */
   redeemWrite: {
     actions: ['dynamodb:PutItem'],
     leadingKeyPrefixes: [entityPrefixes.tokenUse, entityPrefixes.call],
@@ -71,7 +72,7 @@ export const tableAccessPolicies = {
     // demand the put's condition); but never with a score, a transcript or a place on a list.
     attributes: redeemPutAttributes,
   },
-  /** callStore.createRedeemedCall: the tenant's status and its pointer to the minting key, checked in the same transaction. */
+  /** calls/redemptions.ts: the tenant's status and its pointer to the minting key, checked in the same transaction. */
   redeemChecks: {
     actions: ['dynamodb:ConditionCheckItem'],
     leadingKeyPrefixes: [entityPrefixes.tenant],
@@ -79,10 +80,19 @@ export const tableAccessPolicies = {
     onlyWithin: 'TransactWriteItems',
     attributes: ['pk', 'sk', 'status', 'expiresAt'],
   },
-  /** calls/reader: the call and its transcript, one Query of the call's partition. */
+  /** calls/reader.ts: the call and its transcript, one Query of the call's partition. */
   callRead: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
-  /** callStore.listScoredCalls: the list indexes, whose partition keys all start with the tenant. */
+  /** calls/lister.ts: the list indexes, whose partition keys all start with the tenant. */
   callList: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'indexes' },
+  /** calls/lifecycle: a call's state, read before each event is applied. */
+  callEventRead: { actions: ['dynamodb:GetItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
+  /** calls/lifecycle: the call item's conditional updates, alone or in a transaction. */
+  callEventUpdate: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
+  /** calls/lifecycle: the transcript beside the call, only with the call's own update. */
+  transcriptWrite: {
+    actions: ['dynamodb:PutItem'],
+    leadingKeyPrefixes: [entityPrefixes.call],
+    on: 'table',
+    onlyWithin: 'TransactWriteItems',
+  },
 } as const satisfies Record<string, TableAccessPolicy>;
-
-export type TableAccess = keyof typeof tableAccessPolicies;

@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AthosError } from '../domain/errors.js';
+import { cursorMaxLength } from '../domain/limits.js';
+import type { CursorCodec } from '../domain/ports.js';
 import type { KeySet } from './keySet.js';
 
 /**
@@ -7,13 +9,12 @@ import type { KeySet } from './keySet.js';
  * hidden and cannot be altered, and the tenant and filters are bound in as associated data: a
  * cursor used by another tenant, or with other filters, fails to decrypt instead of leaking rows.
  */
-const maxCursorLength = 1_024;
 const ivBytes = 12;
 const tagBytes = 16;
 
 const invalidCursor = () => new AthosError('INVALID_REQUEST', 'cursor is not valid for this query');
 
-export const createCursorCodec = (keys: KeySet) => {
+export const createCursorCodec = (keys: KeySet): CursorCodec => {
   const derived = new Map<string, Buffer>();
   // A dedicated key per purpose, so the cursor secret never signs or verifies anything else.
   const aesKeyFor = (kid: string): Buffer | undefined => {
@@ -36,9 +37,8 @@ export const createCursorCodec = (keys: KeySet) => {
       return `${kid}.${sealed.toString('base64url')}`;
     },
 
-    /** @throws AthosError INVALID_REQUEST for anything but a cursor we issued for this binding */
     decode(cursor: string, binding: string): string {
-      if (cursor.length > maxCursorLength) throw invalidCursor();
+      if (cursor.length > cursorMaxLength) throw invalidCursor();
       const dot = cursor.indexOf('.');
       const key = dot > 0 ? aesKeyFor(cursor.slice(0, dot)) : undefined;
       const encoded = cursor.slice(dot + 1);
@@ -61,5 +61,3 @@ export const createCursorCodec = (keys: KeySet) => {
     },
   };
 };
-
-export type CursorCodec = ReturnType<typeof createCursorCodec>;

@@ -1,4 +1,5 @@
-import { serviceUnavailable } from '../store/faults.js';
+import { serviceUnavailable } from '../domain/errors.js';
+import { environment, type Environment } from '../environment.js';
 import { parseKeySet, type KeySet } from './keySet.js';
 
 export type KeyName = 'sessionToken' | 'connectionTicket' | 'cursor';
@@ -23,7 +24,7 @@ const extensionTimeoutMs = 3_000;
  * every function: it serves Secrets Manager on localhost with its own cache, so no Secrets Manager
  * client has to ride in each bundle.
  */
-const fetchSecret = async (secretArn: string, env: NodeJS.ProcessEnv): Promise<string> => {
+const fetchSecret = async (secretArn: string, env: Environment): Promise<string> => {
   const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
   let response: Response;
   try {
@@ -46,10 +47,10 @@ const fetchSecret = async (secretArn: string, env: NodeJS.ProcessEnv): Promise<s
 
 /**
  * A key set. In AWS it comes from Secrets Manager (`<NAME>_SECRET_ARN`); locally it may be given
- * inline (`<NAME>_KEYS`), which the stack never does. Callers keep the result (see `once`): it is
- * fetched on first use, never at module load.
+ * inline (`<NAME>_KEYS`), which the stack never does. Callers keep the result for a while (see
+ * `cached.ts`): it is fetched on first use, never at module load.
  */
-export const loadKeySet = async (name: KeyName, env: NodeJS.ProcessEnv = process.env): Promise<KeySet> => {
+export const loadKeySet = async (name: KeyName, env: Environment = environment()): Promise<KeySet> => {
   const settings = keySetSettings(name);
   const inline = env[settings.inline];
   if (inline) return parseKeySet(settings.inline, inline);

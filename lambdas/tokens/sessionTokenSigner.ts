@@ -1,12 +1,16 @@
 import { newTokenId } from '../domain/ids.js';
-import type { Clock } from '../domain/ports.js';
+import type { Clock, SessionTokenSigner } from '../domain/ports.js';
 import { signHs256 } from './hs256.js';
 import type { KeySet } from './keySet.js';
 import { sessionTokenAudience, type SessionTokenOptions } from './sessionTokenFormat.js';
 
 /** Signs session tokens (POST /session); kept apart from verification, which the minting side never needs. */
-export const createSessionTokenSigner = (keys: KeySet, options: SessionTokenOptions, clock: Clock) => ({
-  sign(subject: { tenantId: string; keyId: string; externalUserId: string; externalAgencyId?: string | undefined }) {
+export const createSessionTokenSigner = (
+  keys: KeySet,
+  options: SessionTokenOptions,
+  clock: Clock,
+): SessionTokenSigner => ({
+  sign(subject) {
     const issuedAt = Math.floor(clock.now().getTime() / 1000);
     const expiresAt = issuedAt + options.ttlSeconds;
     const jti = newTokenId();
@@ -25,5 +29,3 @@ export const createSessionTokenSigner = (keys: KeySet, options: SessionTokenOpti
     return { token, jti, expiresAt: new Date(expiresAt * 1000) };
   },
 });
-
-export type SessionTokenSigner = ReturnType<typeof createSessionTokenSigner>;

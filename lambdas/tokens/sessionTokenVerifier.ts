@@ -1,10 +1,13 @@
 import * as z from 'zod/mini';
 import { AthosError } from '../domain/errors.js';
-import { apiKeyIdPattern, tenantIdPattern } from '../domain/ids.js';
-import type { Clock } from '../domain/ports.js';
+import { apiKeyIdPattern } from '../domain/ids.js';
+import { externalIdMaxLength } from '../domain/limits.js';
+import type { SessionClaims } from '../domain/callers.js';
+import type { Clock, SessionTokenVerifier } from '../domain/ports.js';
+import { actingTenantIdPattern } from '../domain/testMode.js';
 import { verifyHs256 } from './hs256.js';
 import type { KeySet } from './keySet.js';
-import { sessionTokenAudience, type SessionClaims, type SessionTokenOptions } from './sessionTokenFormat.js';
+import { sessionTokenAudience, type SessionTokenOptions } from './sessionTokenFormat.js';
 
 /** Longer than any token we sign by a wide margin; anything longer is refused before parsing. */
 const maxTokenLength = 2_048;
@@ -18,17 +21,21 @@ const claimsSchema = z.object({
   iat: z.number(),
   exp: z.number(),
   nbf: z.optional(z.number()),
-  tid: z.string().check(z.regex(tenantIdPattern)),
+  tid: z.string().check(z.regex(actingTenantIdPattern)),
   akid: z.string().check(z.regex(apiKeyIdPattern)),
-  uid: z.string().check(z.minLength(1), z.maxLength(256)),
-  aid: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  uid: z.string().check(z.minLength(1), z.maxLength(externalIdMaxLength)),
+  aid: z.optional(z.string().check(z.minLength(1), z.maxLength(externalIdMaxLength))),
 });
 
 const invalidToken = (cause?: unknown) => new AthosError('INVALID_TOKEN', 'Invalid session token', { cause });
 const expired = () => new AthosError('TOKEN_EXPIRED', 'Session token has expired');
 
 /** Verifies session tokens (POST /roleplay/session). */
-export const createSessionTokenVerifier = (keys: KeySet, options: SessionTokenOptions, clock: Clock) => ({
+export const createSessionTokenVerifier = (
+  keys: KeySet,
+  options: SessionTokenOptions,
+  clock: Clock,
+): SessionTokenVerifier => ({
   /**
    * @throws AthosError TOKEN_EXPIRED only for a token whose signature is valid; INVALID_TOKEN for
    *   everything else (bad signature, other algorithms, unknown kid, wrong issuer or audience,
@@ -58,5 +65,3 @@ export const createSessionTokenVerifier = (keys: KeySet, options: SessionTokenOp
     };
   },
 });
-
-export type SessionTokenVerifier = ReturnType<typeof createSessionTokenVerifier>;

@@ -141,12 +141,16 @@ export class ApiAlarms extends Construct {
         displayName: 'Athos External API alarms',
       });
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-      const action = new SnsAction(this.topic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
+      for (const alarm of this.alarms) this.notify(alarm);
     }
+  }
+
+  /** Sends an alarm made elsewhere to the same topic, when there is one. */
+  notify(alarm: Alarm): void {
+    if (!this.topic) return;
+    const action = new SnsAction(this.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
   }
 
   private alarm(id: string, options: { metric: IMetric; threshold: number; description: string }) {

@@ -27,6 +27,16 @@ export interface ApiFunctionProps {
    * @default 512
    */
   readonly memorySize?: number;
+  /**
+   * The queue consumers run longer than a request may.
+   * @default 10 seconds
+   */
+  readonly timeout?: Duration;
+  /**
+   * Whether it reads signing keys, through the Parameters and Secrets extension.
+   * @default true
+   */
+  readonly readsSecrets?: boolean;
 }
 
 /**
@@ -55,18 +65,22 @@ export class ApiFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(10),
       bundling: handlerBundling,
       environment: props.environment,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
-      paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
-        cacheSize: 10,
-        secretsManagerTtl: Duration.minutes(5),
-        logLevel: ParamsAndSecretsLogLevel.WARN,
-      }),
+      ...(props.readsSecrets === false
+        ? {}
+        : {
+            paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+              cacheSize: 10,
+              secretsManagerTtl: Duration.minutes(5),
+              logLevel: ParamsAndSecretsLogLevel.WARN,
+            }),
+          }),
     });
   }
 }

@@ -5,7 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { Route } from '../../lambdas/http/routes.js';
+import type { Route, TableAccess } from '../../lambdas/http/routes.js';
 import { tableAccessPolicies, type TableAccessPolicy } from '../../lambdas/store/tableAccess.js';
 import { tableDefinition } from '../../lambdas/store/tableDefinition.js';
 import { keySetSettings, type KeyName } from '../../lambdas/tokens/loadKeySet.js';
@@ -56,8 +56,12 @@ export class ApiHandlers extends Construct {
   }
 }
 
-const tableStatement = (table: ITable, access: Route['tableAccess'][number]) => {
-  const policy: TableAccessPolicy = tableAccessPolicies[access];
+/** Every intent a route may name has its policy. */
+const policies: Record<TableAccess, TableAccessPolicy> = tableAccessPolicies;
+
+/** A function's permission for one kind of table access (`lambdas/store/tableAccess.ts`). */
+export const tableStatement = (table: ITable, access: TableAccess) => {
+  const policy = policies[access];
   return new PolicyStatement({
     actions: [...policy.actions],
     resources:

@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../lambdas/store/tableDefinition.js';
 
@@ -22,6 +29,8 @@ export class DataTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      // New images only: the simulator plays new test-mode calls from it (lib/constructs/callEvents.ts).
+      stream: StreamViewType.NEW_IMAGE,
     });
     for (const index of tableDefinition.indexes) {
       this.table.addGlobalSecondaryIndex({

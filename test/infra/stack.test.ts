@@ -424,10 +424,11 @@ describe('keys, alarms and outputs', () => {
     }
   });
 
-  it('alarms on 5XX rate, p99 latency per route, Lambda errors and throttles, DynamoDB errors and throttling', () => {
+  it('alarms on 5XX rate, p99 latency per route, Lambda errors and throttles, DynamoDB errors and throttling, dead letters', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([id]) => id.replace(/[A-F0-9]{8}$/, ''));
     const expected = [
       'AlarmsServerErrorRate',
+      'CallEventsDeadLettersAlarm',
       'AlarmsTableSystemErrors',
       'AlarmsTableThrottledRequests',
       ...routeList.flatMap((route) =>

@@ -1,10 +1,13 @@
 import { systemClock } from '../../lambdas/domain/ports.js';
-import { completeCall } from '../../lambdas/operations/completeCall.js';
+import { completeCall } from '../../lambdas/backoffice/completeCall.js';
+import { parseScoredCallReport } from '../../lambdas/domain/records.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createRedeemedCall, createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 
 const table = testTable();
 const ports = { calls: createCallStore(table), clock: systemClock };
+/** The step as the back office runs it: the report is checked where it arrives, then recorded. */
+const complete = async (report: unknown) => completeCall(ports, parseScoredCallReport(report));
 
 const report = (callId: string) => ({
   callId,
@@ -22,7 +25,7 @@ describe('completeCall (the scoring pipeline step)', () => {
     const { tenant } = await createTestTenant(table);
     const callId = await createRedeemedCall(table, tenant.tenantId);
 
-    await completeCall(ports, report(callId));
+    await complete(report(callId));
 
     const call = await ports.calls.findCall(callId);
     expect(call).toMatchObject({
@@ -39,7 +42,7 @@ describe('completeCall (the scoring pipeline step)', () => {
     const { tenant } = await createTestTenant(table);
     const callId = await createRedeemedCall(table, tenant.tenantId);
 
-    await completeCall(ports, report(callId));
+    await complete(report(callId));
 
     const items = (await itemsOfTenant(table, tenant.tenantId)).filter((item) => item.pk === `CALL#${callId}`);
     expect(items.map((item) => [item.sk, 'transcript' in item])).toEqual([
@@ -51,10 +54,10 @@ describe('completeCall (the scoring pipeline step)', () => {
   it('refuses to score a call twice, and keeps the first score', async () => {
     const { tenant } = await createTestTenant(table);
     const callId = await createRedeemedCall(table, tenant.tenantId);
-    await completeCall(ports, report(callId));
+    await complete(report(callId));
 
     await expect(
-      completeCall(ports, { ...report(callId), score: { overallScore: 1, summary: '', feedback: '' } }),
+      complete({ ...report(callId), score: { overallScore: 1, summary: '', feedback: '' } }),
     ).rejects.toMatchObject({
       code: 'CALL_NOT_FOUND',
     });
@@ -62,7 +65,7 @@ describe('completeCall (the scoring pipeline step)', () => {
   });
 
   it('refuses a call that was never redeemed', async () => {
-    await expect(completeCall(ports, report('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'))).rejects.toMatchObject({
+    await expect(complete(report('athos_call_GZ1DjOkZv_VEPoE-CJ8mp'))).rejects.toMatchObject({
       code: 'CALL_NOT_FOUND',
     });
   });
@@ -78,7 +81,7 @@ describe('completeCall (the scoring pipeline step)', () => {
     const callId = await createRedeemedCall(table, tenant.tenantId);
     const before = await itemsOfTenant(table, tenant.tenantId);
 
-    await expect(completeCall(ports, { ...report(callId), ...change })).rejects.toMatchObject({
+    await expect(complete({ ...report(callId), ...change })).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
     });
 

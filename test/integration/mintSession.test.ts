@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { systemClock } from '../../lambdas/domain/ports.js';
-import { issueApiKey } from '../../lambdas/operations/tenantAdministration.js';
+import { issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 import { startTestApi, type TestApi } from '../support/testApi.js';

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { findDrill } from '../../lambdas/domain/drills.js';
-import { revokeApiKey, rotateApiKey, setTenantStatus } from '../../lambdas/operations/tenantAdministration.js';
+import { revokeApiKey, rotateApiKey, setTenantStatus } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/testApi.js';

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { requestsFor } from '../../bin/local/apiRequests.js';
+import { requestsFor } from '../../local/apiRequests.js';
 import { generateApiKey } from '../../lambdas/domain/apiKeys.js';
 import { createTestTenant, testTable } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';

@@ -1,4 +1,4 @@
-import { requestsFor } from '../../bin/local/apiRequests.js';
+import { requestsFor } from '../../local/apiRequests.js';
 import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';
 

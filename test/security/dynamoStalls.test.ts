@@ -1,6 +1,6 @@
-import { requestsFor } from '../../bin/local/apiRequests.js';
-import { loadHandlers } from '../../bin/local/app.js';
-import { inProcessInvoker } from '../../bin/local/invokeInProcess.js';
+import { requestsFor } from '../../local/apiRequests.js';
+import { loadHandlers } from '../../local/app.js';
+import { inProcessInvoker } from '../../local/invokeInProcess.js';
 import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 import { assertMatchesOpenApi } from '../support/openApiValidator.js';
 import { startStallingProxy, type StallingProxy } from '../support/stallingProxy.js';

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { requestsFor } from '../../bin/local/apiRequests.js';
-import { loadHandlers } from '../../bin/local/app.js';
-import { inProcessInvoker } from '../../bin/local/invokeInProcess.js';
+import { requestsFor } from '../../local/apiRequests.js';
+import { loadHandlers } from '../../local/app.js';
+import { inProcessInvoker } from '../../local/invokeInProcess.js';
 import { generateApiKey } from '../../lambdas/domain/apiKeys.js';
 import { newTenantId } from '../../lambdas/domain/ids.js';
 import { testKeys, testTableName } from '../support/testSettings.js';

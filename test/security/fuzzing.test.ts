@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { requestsFor } from '../../bin/local/apiRequests.js';
+import { requestsFor } from '../../local/apiRequests.js';
 import { createTestTenant, itemsOfTenant, seedScoredCalls, testTable } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';
 

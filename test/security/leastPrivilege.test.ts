@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requestsFor } from '../../bin/local/apiRequests.js';
+import { requestsFor } from '../../local/apiRequests.js';
 import { routes, type Route } from '../../lambdas/http/routes.js';
 import { tableAccessPolicies, type TableAccessPolicy } from '../../lambdas/store/tableAccess.js';
 import { createTestTenant, seedScoredCalls, testTable } from '../support/fixtures.js';

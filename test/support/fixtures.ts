@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createScoredCall, type ScoredCallSpec } from '../../bin/local/seed.js';
+import { createScoredCall, type ScoredCallSpec } from '../../local/seed.js';
 import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
 import { newApiKeyId, newCallId, newSessionId, newTenantId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import type { TenantRecord } from '../../lambdas/domain/records.js';
-import { issueApiKey } from '../../lambdas/operations/tenantAdministration.js';
+import { issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
@@ -128,7 +128,7 @@ export const createRedeemedCall = async (table: Table, tenantId: string, externa
     {
       jti: randomBytes(18).toString('base64url'),
       expiresAt: new Date(Date.now() + 300_000),
-      keyId: await someKeyOf(table, tenantId),
+      mintedBy: { tenantId, keyId: await someKeyOf(table, tenantId) },
     },
   );
   return callId;

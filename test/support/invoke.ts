@@ -1,7 +1,7 @@
-import { loadHandlers } from '../../bin/local/app.js';
-import { inProcessInvoker, type InProcessRequest } from '../../bin/local/invokeInProcess.js';
+import { loadHandlers } from '../../local/app.js';
+import { inProcessInvoker, type InProcessRequest } from '../../local/invokeInProcess.js';
 import { assertMatchesOpenApi } from './openApiValidator.js';
-import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';
+import { dynamoEndpoint, testKeys, testLogLevel, testTableName } from './testSettings.js';
 
 /**
  * The handlers called in-process, for tests that send thousands of requests. Every answer is
@@ -9,7 +9,12 @@ import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';
  */
 export const loadTestHandlers = async () => {
   const invoke = inProcessInvoker(
-    await loadHandlers({ dynamoEndpoint: dynamoEndpoint(), tableName: testTableName, keys: testKeys }),
+    await loadHandlers({
+      dynamoEndpoint: dynamoEndpoint(),
+      tableName: testTableName,
+      keys: testKeys,
+      logLevel: testLogLevel(),
+    }),
   );
   return async (request: InProcessRequest) => {
     const { route, result } = await invoke(request);

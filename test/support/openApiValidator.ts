@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
-import { loadOpenApiDocument } from '../../bin/local/openApiDocument.js';
+import { loadOpenApiDocument } from '../../local/openApiDocument.js';
 
 /**
  * Checks a response body against the project's OpenAPI document: the schema of that operation's

@@ -1,5 +1,5 @@
-import { startDynamoDbLocal } from '../../bin/local/dynamodbLocal.js';
-import { ensureTable } from '../../bin/local/ensureTable.js';
+import { startDynamoDbLocal } from '../../local/dynamodbLocal.js';
+import { ensureTable } from '../../local/ensureTable.js';
 import { testTableName } from './testSettings.js';
 
 /** One in-memory DynamoDB Local for the whole run; test files keep apart by using their own tenants. */

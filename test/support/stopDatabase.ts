@@ -1,4 +1,4 @@
-import type { DynamoDbLocal } from '../../bin/local/dynamodbLocal.js';
+import type { DynamoDbLocal } from '../../local/dynamodbLocal.js';
 
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { athosTestDatabase?: DynamoDbLocal }).athosTestDatabase?.stop();

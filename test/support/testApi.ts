@@ -1,9 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocalApi } from '../../bin/local/app.js';
+import { createLocalApi, handlerEnvironment } from '../../local/app.js';
+import { startBackOffice, startLocalCallEvents, type LocalCallEvents } from '../../local/callEvents.js';
 import { routeList } from '../../lambdas/http/routes.js';
 import { assertMatchesOpenApi, openApiDocument } from './openApiValidator.js';
-import { dynamoEndpoint, testKeys, testTableName } from './testSettings.js';
+import { testTable } from './fixtures.js';
+import { dynamoEndpoint, testKeys, testLogLevel, testTableName } from './testSettings.js';
 
 export interface ApiResponse {
   readonly status: number;
@@ -32,13 +34,39 @@ const routeOf = (method: string, path: string) =>
  * The real handlers behind the local gateway on a random port, and a client for it. Every JSON
  * response of an operation is checked against the OpenAPI document before a test sees it.
  */
-export const startTestApi = async (options: { allowedOrigins?: readonly string[]; host?: string } = {}) => {
+export const startTestApi = async (
+  options: {
+    allowedOrigins?: readonly string[];
+    host?: string;
+    /** Also the call-events queue, its consumer and the simulator, as `npm start` runs them. */
+    callEvents?: boolean;
+  } = {},
+) => {
+  const settings = {
+    dynamoEndpoint: dynamoEndpoint(),
+    tableName: testTableName,
+    keys: testKeys,
+    logLevel: testLogLevel(),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  };
+  let callEvents: LocalCallEvents | undefined;
+  let stopBackOffice = async () => {};
+  let wrapHandler: Parameters<typeof createLocalApi>[0]['wrapHandler'];
+  if (options.callEvents) {
+    callEvents = await startLocalCallEvents({ port: 0, simulatedCallSeconds: 0 });
+    const backOffice = await startBackOffice(callEvents, {
+      table: testTable(),
+      simulator: true,
+      environment: handlerEnvironment({ ...settings, environment: callEvents.environment }),
+    });
+    stopBackOffice = () => backOffice.stop();
+    wrapHandler = backOffice.observeRedeems;
+  }
   const server = await createLocalApi(
     {
-      dynamoEndpoint: dynamoEndpoint(),
-      tableName: testTableName,
-      keys: testKeys,
-      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+      ...settings,
+      ...(callEvents ? { environment: callEvents.environment } : {}),
+      ...(wrapHandler ? { wrapHandler } : {}),
     },
     { openApiDocument },
   );
@@ -113,7 +141,12 @@ export const startTestApi = async (options: { allowedOrigins?: readonly string[]
         headers: { ...bearer(apiKey), ...options.headers },
       }),
     baseUrl: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    callEvents,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopBackOffice();
+      await callEvents?.close();
+    },
   };
 };
 

@@ -11,6 +11,9 @@ export const testKeys: Record<KeyName, string> = {
 
 export const testIssuer = 'athos-external-api';
 
+/** The handlers log at the test process's LOG_LEVEL: `silent` (quietLogs.ts) unless a test asks for more. */
+export const testLogLevel = (): string | undefined => process.env.LOG_LEVEL;
+
 export const dynamoEndpoint = (): string => {
   const endpoint = process.env.ATHOS_TEST_DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DynamoDB Local was not started: run the tests with jest (see jest.config.js)');

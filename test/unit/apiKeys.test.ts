@@ -10,6 +10,7 @@ describe('API keys', () => {
     expect(key).toMatch(/^ath_live_[0-9A-Za-z]{65}$/);
     expect(parseApiKey(key)).toEqual({
       tenantId,
+      mode: 'live',
       hash: hashApiKey(key),
       displayPrefix: `${key.slice(0, 15)}…${key.slice(-4)}`,
     });

@@ -11,6 +11,8 @@ describe('Lambda configuration', () => {
       sessionTokenTtlSeconds: 300,
       connectionUrl: 'wss://voice.useathos.ai/v1/connect',
       allowedOrigins: ['https://a.example', 'https://b.example'],
+      simulatedCallSeconds: 60,
+      simulatedModes: ['test'],
     });
   });
 

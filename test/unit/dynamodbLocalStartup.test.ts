@@ -1,4 +1,4 @@
-import { waitUntilReady, type StartupWatch } from '../../bin/local/dynamodbLocal.js';
+import { waitUntilReady, type StartupWatch } from '../../local/dynamodbLocal.js';
 
 /**
  * A DynamoDB Local starting on a busy machine, on a clock that moves only when the wait sleeps: the

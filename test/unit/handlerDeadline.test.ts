@@ -17,10 +17,11 @@ const event = {
 } as unknown as APIGatewayProxyEvent;
 
 const never = () => new Promise<never>(() => undefined);
+const settings = { allowedOrigins: ['*'], logLevel: 'silent' } as const;
 
 describe('the deadline before the Lambda timeout', () => {
   it('cuts off a hang during authentication with 503 SERVICE_UNAVAILABLE and Retry-After', async () => {
-    const handler = createHandler(routes.mintSession, ['*'], {
+    const handler = createHandler(routes.mintSession, settings, {
       authenticate: never,
       parse: () => ({}),
       run: async () => ({}),
@@ -34,7 +35,7 @@ describe('the deadline before the Lambda timeout', () => {
   });
 
   it('cuts off a hang inside the operation the same way, with CORS headers on the CORS route', async () => {
-    const handler = createHandler(routes.redeemSession, ['*'], {
+    const handler = createHandler(routes.redeemSession, settings, {
       authenticate: async () => ({}),
       parse: () => ({}),
       run: never,

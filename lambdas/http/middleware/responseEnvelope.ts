@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { log } from '../../log.js';
+import type { Log } from '../../log.js';
 import { errorResponse, toAthosError } from '../errorResponse.js';
 import type { HttpMiddleware } from './types.js';
 
@@ -15,7 +15,7 @@ const commonHeaders = {
  * Every response, success or failure, leaves with `X-Athos-Request-Id`; every failure leaves as the
  * contract's envelope. Used right inside CORS, so it wraps auth and input checks too.
  */
-export const responseEnvelope = (operationId: string): HttpMiddleware => {
+export const responseEnvelope = (operationId: string, log: Log): HttpMiddleware => {
   const startedAt = new WeakMap<object, number>();
   const headersFor = (requestId: string) => ({ ...commonHeaders, 'X-Athos-Request-Id': requestId });
 

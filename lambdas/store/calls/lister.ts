@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { CallLister, ListCallsQuery } from '../../domain/ports.js';
+import type { CallLister, ScoredCallsQuery } from '../../domain/ports.js';
 import type { SlimCallRecord } from '../../domain/records.js';
 import { callKey, listPartitions } from '../keys.js';
 import type { Table } from '../table.js';
@@ -50,7 +50,7 @@ const toSlim = (item: Record<string, unknown>): SlimCallRecord => {
  * The index that serves the filters best: the rep's index when a rep is named, else the agency's,
  * else the tenant's. Whatever filter no index serves is left to a FilterExpression.
  */
-const planListQuery = (query: ListCallsQuery) => {
+const planListQuery = (query: ScoredCallsQuery) => {
   const { index, partition } = query.externalUserId
     ? {
         index: callIndexes.byUser as IndexDefinition,

@@ -1,9 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallReader } from '../../domain/ports.js';
 import type { CallRecord, Transcript } from '../../domain/records.js';
-import { callKey } from '../keys.js';
+import { callKey, callKeyAttributes } from '../keys.js';
 import { stripKeys, type Table } from '../table.js';
-import { callKeyAttributes } from './callItems.js';
 
 /** A call with its transcript: both items of the call's partition in one Query. */
 export const createCallReader = (table: Table): CallReader => ({

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallRedemptions } from '../../domain/ports.js';
-import { serviceUnavailable } from '../faults.js';
+import { serviceUnavailable } from '../../domain/errors.js';
 import { callKey, tenantApiKeyKey, tenantKey, tokenUseKey } from '../keys.js';
 import type { Table } from '../table.js';
 
@@ -48,7 +48,7 @@ export const createCallRedemptions = (table: Table): CallRedemptions => ({
             {
               ConditionCheck: {
                 TableName: table.name,
-                Key: tenantKey(call.tenantId),
+                Key: tenantKey(tokenUse.mintedBy.tenantId),
                 ConditionExpression: '#status = :active',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: { ':active': 'active' },
@@ -58,9 +58,9 @@ export const createCallRedemptions = (table: Table): CallRedemptions => ({
               ConditionCheck: {
                 TableName: table.name,
                 // The tenant's pointer to the key mirrors its status and rotation end (see
-                // tenantStore). Pointers written before it did carry no status: their keys were
+                // apiKeys.ts). Pointers written before it did carry no status: their keys were
                 // active then, and any revocation since has written one.
-                Key: tenantApiKeyKey(call.tenantId, tokenUse.keyId),
+                Key: tenantApiKeyKey(tokenUse.mintedBy.tenantId, tokenUse.mintedBy.keyId),
                 ConditionExpression:
                   'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status = :active) AND ' +
                   '(attribute_not_exists(expiresAt) OR expiresAt = :none OR expiresAt > :now)',

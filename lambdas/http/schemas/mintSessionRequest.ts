@@ -1,8 +1,0 @@
-import * as z from 'zod/mini';
-import { externalIdMaxLength, text } from './text.js';
-
-export const mintSessionRequest = z.object({
-  externalUserId: text(externalIdMaxLength),
-  externalAgencyId: z.optional(text(externalIdMaxLength)),
-});
-export type MintSessionRequest = z.infer<typeof mintSessionRequest>;

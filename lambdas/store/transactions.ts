@@ -1,0 +1,24 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Table } from './table.js';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Writes every item or none.
+ * @returns false when one of the items' conditions failed (nothing was written then)
+ */
+export const transactWrite = async (table: Table, items: TransactItem[]): Promise<boolean> => {
+  try {
+    await table.db.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
+    ) {
+      return false;
+    }
+    throw error;
+  }
+};
