@@ -1,6 +1,11 @@
 import { decodeJwt } from 'jose';
 import { findDrill } from '../../lambdas/domain/drills.js';
-import { revokeApiKey, rotateApiKey, setTenantStatus } from '../../lambdas/backoffice/tenantAdministration.js';
+import {
+  issueApiKey,
+  revokeApiKey,
+  rotateApiKey,
+  setTenantStatus,
+} from '../../lambdas/backoffice/tenantAdministration.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/testApi.js';
@@ -230,6 +235,15 @@ describe('POST /roleplay/session', () => {
 
       expectError(await api.redeem(token, { drillKey: 'ma-full-sale' }), 401, 'API_KEY_REVOKED');
       expect(await callsOf(tenantId)).toHaveLength(0);
+    });
+
+    it("refuses a test-mode token once its live tenant is deactivated: the twin's status is the tenant's", async () => {
+      const { tenant } = await createTestTenant(table);
+      const { apiKey } = await issueApiKey(operator, { tenantId: tenant.tenantId, mode: 'test' });
+      const token = (await api.mint(apiKey, { externalUserId: 'rep_1' })).body.token as string;
+      await setTenantStatus(operator, { tenantId: tenant.tenantId, status: 'inactive' });
+
+      expectError(await api.redeem(token, { drillKey: 'ma-full-sale' }), 403, 'TENANT_INACTIVE');
     });
 
     it('redeems a token minted by a rotated key while its overlap lasts', async () => {

@@ -1,7 +1,10 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requestsFor } from '../../local/apiRequests.js';
+import { issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
+import { systemClock } from '../../lambdas/domain/ports.js';
 import { routes, type Route } from '../../lambdas/http/routes.js';
 import { tableAccessPolicies, type TableAccessPolicy } from '../../lambdas/store/tableAccess.js';
+import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { createTestTenant, seedScoredCalls, testTable } from '../support/fixtures.js';
 import { loadTestHandlers, type Invoke } from '../support/invoke.js';
 
@@ -158,6 +161,19 @@ describe('what each route asks of DynamoDB stays within what its role is granted
       'dynamodb:PutItem',
       'dynamodb:PutItem',
     ]);
+    expect(accesses.map((access) => refusalOf(routes.redeemSession, access))).toEqual(accesses.map(() => undefined));
+  });
+
+  it('redeem with a test-mode key: the same grants, the call marked as a test call', async () => {
+    const { tenant } = await createTestTenant(table);
+    const { apiKey } = await issueApiKey(
+      { tenants: createTenantStore(table), clock: systemClock, actor: 'test' },
+      { tenantId: tenant.tenantId, mode: 'test' },
+    );
+    const minted = await invoke(requestsFor(apiKey).mint());
+    const accesses = await recorded(() => invoke(requestsFor(apiKey).redeem(minted.body.token)));
+
+    expect(accesses.some((access) => access.attributes.includes('mode'))).toBe(true);
     expect(accesses.map((access) => refusalOf(routes.redeemSession, access))).toEqual(accesses.map(() => undefined));
   });
 
