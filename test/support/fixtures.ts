@@ -5,6 +5,7 @@ import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
 import { newApiKeyId, newCallId, newSessionId, newTenantId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import type { TenantRecord } from '../../lambdas/domain/records.js';
+import { liveTenantOf } from '../../lambdas/domain/testMode.js';
 import { issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
@@ -61,8 +62,10 @@ export const createTestTenant = async (table: Table, options: TestTenantOptions 
  * The id of a key of the tenant, as the key that minted a session a call was redeemed with; a
  * tenant made without a key (as `tenant create` makes one) is given its first.
  */
-const someKeyOf = async (table: Table, tenantId: string): Promise<string> => {
+const someKeyOf = async (table: Table, actingTenantId: string): Promise<string> => {
   const tenants = createTenantStore(table);
+  // A test twin's keys are its live tenant's.
+  const tenantId = liveTenantOf(actingTenantId);
   const [key] = await tenants.listApiKeys(tenantId);
   if (key) return key.keyId;
   const { record } = await issueApiKey({ tenants, clock: systemClock, actor: 'test fixture' }, { tenantId });
@@ -128,7 +131,7 @@ export const createRedeemedCall = async (table: Table, tenantId: string, externa
     {
       jti: randomBytes(18).toString('base64url'),
       expiresAt: new Date(Date.now() + 300_000),
-      mintedBy: { tenantId, keyId: await someKeyOf(table, tenantId) },
+      mintedBy: { tenantId: liveTenantOf(tenantId), keyId: await someKeyOf(table, tenantId) },
     },
   );
   return callId;
