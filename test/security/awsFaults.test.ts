@@ -1,4 +1,8 @@
-import { ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+  TransactionInProgressException,
+} from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { requestsFor } from '../../local/apiRequests.js';
@@ -162,6 +166,29 @@ describe('a redeem whose transaction is cancelled', () => {
       '2',
     ]);
 
+    expect((await redeem(token)).status).toBe(200);
+  });
+});
+
+describe('a redeem whose first attempt is still in flight when the SDK has given up retrying', () => {
+  it('answers 503, not TOKEN_ALREADY_USED: that attempt may yet fail and leave the token unused', async () => {
+    const { token } = await signSessionToken({ tenantId, keyId, externalUserId: 'rep_1' });
+    const database = mockClient(DynamoDBDocumentClient);
+    database
+      .on(TransactWriteCommand)
+      .rejects(new TransactionInProgressException({ message: 'Transaction is in progress', $metadata: {} }));
+    let inFlight;
+    try {
+      inFlight = await redeem(token);
+    } finally {
+      database.restore();
+    }
+
+    expect([inFlight.status, inFlight.body.error.code, inFlight.headers['Retry-After']]).toEqual([
+      503,
+      'SERVICE_UNAVAILABLE',
+      '2',
+    ]);
     expect((await redeem(token)).status).toBe(200);
   });
 });

@@ -83,10 +83,11 @@ export const createCallRedemptions = (table: Table): CallRedemptions => ({
         if (token) return 'already-used';
         throw serviceUnavailable(error);
       }
-      // The same token redeemed with other details, or while its first redemption is in flight.
-      if (error instanceof IdempotentParameterMismatchException || error instanceof TransactionInProgressException) {
-        return 'already-used';
-      }
+      // The same token already redeemed by another request (its details differ from ours).
+      if (error instanceof IdempotentParameterMismatchException) return 'already-used';
+      // Still in flight after the SDK's own retries (a parallel redeem, or our own attempt that
+      // timed out): it may yet fail and leave the token unused, so the honest answer is "retry".
+      if (error instanceof TransactionInProgressException) throw serviceUnavailable(error);
       throw error;
     }
   },
