@@ -2,9 +2,12 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../lambdas/domain/ports.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { createTenantStore } from '../lambdas/store/tenantStore.js';
+import { parseKeySet } from '../lambdas/tokens/keySet.js';
+import { publicJwks } from '../lambdas/tokens/ticketKeys.js';
 import { createLocalApi, handlerEnvironment } from '../local/app.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodbLocal.js';
 import { ensureTable } from '../local/ensureTable.js';
+import { connectionTicketJwksPath } from '../local/gateway.js';
 import {
   dynamoDataDirectory,
   freshLocalState,
@@ -151,6 +154,7 @@ const main = async () => {
 const printWelcome = (base: string, state: LocalState, newDemoKey: string | undefined) => {
   const demo = state.demo;
   if (!demo) return;
+  const jwks = publicJwks(parseKeySet('connectionTicket', state.keys.connectionTicket));
   const keyLine = newDemoKey
     ? `Demo API key (shown now, when it was created; also kept in .data/local.json):\n  export ATHOS_API_KEY=${newDemoKey}`
     : `Demo API key: kept in .data/local.json. Load it with:\n  export ATHOS_API_KEY=$(node -p "require('./.data/local.json').demo.apiKey")`;
@@ -178,6 +182,12 @@ ${
 
 4. Read one call with its transcript and score (the redeem's callId, or this seeded one):
   curl -s ${base}/calls/${demo.callId} -H "Authorization: Bearer $ATHOS_API_KEY"
+
+5. Verify a connection ticket from step 2 as the voice transport does (docs/voice-transport.md):
+  node docs/examples/verify-connection-ticket.mjs ${base}${connectionTicketJwksPath} <connectionTicket>
+
+Connection-ticket public keys (JWKS), also served at ${base}${connectionTicketJwksPath}:
+  ${JSON.stringify(jwks)}
 
 Test mode: \`npm run admin -- key create --tenant ${demo.tenantId} --mode test\` gives an ath_test_ key whose
 calls and data a live key never sees (docs/test-mode.md). Events: docs/call-events.md.

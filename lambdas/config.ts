@@ -18,6 +18,10 @@ const configSchema = z.object({
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** DynamoDB Local's address; unset in AWS. */
   DYNAMODB_ENDPOINT: z.optional(urlOf('http', 'https')),
+  /** Milliseconds one DynamoDB attempt may take to connect, and then to be answered; unset, the client's defaults. */
+  DYNAMODB_TIMEOUT_MS: z.optional(
+    z.string().check(z.refine((ms) => /^\d{3,5}$/.test(ms) && Number(ms) >= 100 && Number(ms) <= 60_000)),
+  ),
   TOKEN_ISSUER: z._default(z.string().check(z.minLength(1)), 'athos-external-api'),
   SESSION_TOKEN_TTL_SECONDS: z._default(
     z
@@ -51,6 +55,7 @@ export interface Config {
   readonly tableName: string;
   readonly region: string;
   readonly dynamoEndpoint?: string;
+  readonly dynamoTimeoutMs?: number;
   readonly tokenIssuer: string;
   readonly sessionTokenTtlSeconds: number;
   readonly connectionUrl: string;
@@ -79,6 +84,7 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): C
     tableName: value.TABLE_NAME,
     region: value.AWS_REGION,
     ...(value.DYNAMODB_ENDPOINT ? { dynamoEndpoint: value.DYNAMODB_ENDPOINT } : {}),
+    ...(value.DYNAMODB_TIMEOUT_MS ? { dynamoTimeoutMs: Number(value.DYNAMODB_TIMEOUT_MS) } : {}),
     tokenIssuer: value.TOKEN_ISSUER,
     sessionTokenTtlSeconds: Number(value.SESSION_TOKEN_TTL_SECONDS),
     connectionUrl: value.CONNECTION_URL,

@@ -10,6 +10,7 @@ export const table: Table = {
   db: createDocumentClient({
     region: config.region,
     ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+    ...(config.dynamoTimeoutMs ? { timeoutMs: config.dynamoTimeoutMs } : {}),
   }),
   name: config.tableName,
 };

@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { useEnvironment } from '../lambdas/environment.js';
 import { routeList, type Route } from '../lambdas/http/routes.js';
+import { parseKeySet } from '../lambdas/tokens/keySet.js';
 import { keySetSettings, type KeyName } from '../lambdas/tokens/loadKeySet.js';
+import { publicJwks } from '../lambdas/tokens/ticketKeys.js';
 import { createGateway, type GatewayOptions, type LoadedRoute, type ProxyHandler } from './gateway.js';
 
 /**
@@ -16,6 +18,8 @@ export interface LocalApiSettings {
   readonly keys: Record<KeyName, string>;
   readonly allowedOrigins?: readonly string[];
   readonly connectionUrl?: string;
+  /** How long one DynamoDB attempt may take to connect, and then to be answered; unset, the patient local defaults. */
+  readonly dynamoTimeoutMs?: number;
   /** More of the handlers' environment (the call-events queues: `local/callEvents.ts`). */
   readonly environment?: Record<string, string>;
   /** Wraps a route's handler, e.g. so the simulator hears of each redeem. */
@@ -35,6 +39,7 @@ export const handlerEnvironment = (settings: LocalApiSettings): Record<string, s
     AWS_REGION: 'us-east-1',
     ALLOWED_ORIGINS: (settings.allowedOrigins ?? ['*']).join(','),
     ...(settings.connectionUrl ? { CONNECTION_URL: settings.connectionUrl } : {}),
+    ...(settings.dynamoTimeoutMs ? { DYNAMODB_TIMEOUT_MS: String(settings.dynamoTimeoutMs) } : {}),
     ...settings.environment,
     ...(settings.logLevel ? { LOG_LEVEL: settings.logLevel } : {}),
   };
@@ -58,6 +63,11 @@ export const loadHandlers = async (settings: LocalApiSettings): Promise<LoadedRo
 
 export const createLocalApi = async (
   settings: LocalApiSettings,
-  options: Omit<GatewayOptions, 'routes' | 'allowedOrigins'> = {},
+  options: Omit<GatewayOptions, 'routes' | 'allowedOrigins' | 'connectionTicketJwks'> = {},
 ): Promise<Server> =>
-  createGateway({ ...options, routes: await loadHandlers(settings), allowedOrigins: settings.allowedOrigins ?? ['*'] });
+  createGateway({
+    ...options,
+    routes: await loadHandlers(settings),
+    allowedOrigins: settings.allowedOrigins ?? ['*'],
+    connectionTicketJwks: publicJwks(parseKeySet('connectionTicket', settings.keys.connectionTicket)),
+  });

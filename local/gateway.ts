@@ -28,6 +28,8 @@ export interface GatewayOptions {
   readonly allowedOrigins: readonly string[];
   /** Served at GET /openapi.json. */
   readonly openApiDocument?: unknown;
+  /** Served at GET /.well-known/jwks.json: the public keys that verify connection tickets. */
+  readonly connectionTicketJwks?: unknown;
   /** Called once per request, after the response is sent. */
   readonly onRequest?: (summary: {
     method: string;
@@ -38,13 +40,25 @@ export interface GatewayOptions {
   }) => void;
 }
 
+/** Where the local run publishes the connection tickets' public keys (AWS: `athos-admin signing-keys jwks`). */
+export const connectionTicketJwksPath = '/.well-known/jwks.json';
+
 /** API Gateway's own cap on a request payload. */
 const maxPayloadBytes = 10 * 1024 * 1024;
 /** What the stack gives each function (`lib/`); the local handlers get the same deadline. */
 const lambdaTimeoutMs = 10_000;
 
-export const createGateway = (options: GatewayOptions): Server =>
-  createServer((request, response) => {
+/**
+ * How long an idle client connection stays open: longer than the 60 s a load balancer or a client
+ * pool keeps one, so a pooled connection is never closed by us just as a client reuses it (Node's
+ * default, 5 s, made busy clients fail with "fetch failed"). The header timeout must exceed it, or
+ * a request arriving on an old connection could be cut before its headers are read.
+ */
+const keepAliveTimeoutMs = 65_000;
+const headersTimeoutMs = keepAliveTimeoutMs + 1_000;
+
+export const createGateway = (options: GatewayOptions): Server => {
+  const server = createServer((request, response) => {
     const started = performance.now();
     const requestId = randomUUID();
     void serve(options, request, response, requestId)
@@ -65,6 +79,10 @@ export const createGateway = (options: GatewayOptions): Server =>
         }),
       );
   });
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = headersTimeoutMs;
+  return server;
+};
 
 const serve = async (
   options: GatewayOptions,
@@ -89,6 +107,9 @@ const serve = async (
 
   if (method === 'GET' && url.pathname === '/openapi.json' && options.openApiDocument) {
     return send(response, 200, { 'Content-Type': 'application/json' }, JSON.stringify(options.openApiDocument));
+  }
+  if (method === 'GET' && url.pathname === connectionTicketJwksPath && options.connectionTicketJwks) {
+    return send(response, 200, { 'Content-Type': 'application/json' }, JSON.stringify(options.connectionTicketJwks));
   }
 
   if (method === 'OPTIONS' && onPath.some(({ loaded }) => loaded.route.cors)) {
@@ -192,8 +213,9 @@ export const buildProxyEvent = (
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
     stageVariables: null,
-    body: facts.body.length > 0 ? facts.body.toString('utf8') : null,
-    isBase64Encoded: false,
+    // As the deployed API passes every body (binary media type */*): the client's bytes, unjudged.
+    body: facts.body.length > 0 ? facts.body.toString('base64') : null,
+    isBase64Encoded: facts.body.length > 0,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

@@ -3,6 +3,7 @@ import { choosePersona, findDrill } from '../lambdas/domain/drills.js';
 import { newCallId, newSessionId } from '../lambdas/domain/ids.js';
 import type { CallStore, Clock } from '../lambdas/domain/ports.js';
 import type { CallRecord } from '../lambdas/domain/records.js';
+import { liveTenantOf } from '../lambdas/domain/testMode.js';
 import { completeCall } from '../lambdas/backoffice/completeCall.js';
 import { createTenant, issueApiKey } from '../lambdas/backoffice/tenantAdministration.js';
 import { createCallStore } from '../lambdas/store/callStore.js';
@@ -12,6 +13,8 @@ import { sampleScore, sampleTranscript } from '../lambdas/backoffice/sampleCalls
 
 export interface ScoredCallSpec {
   readonly tenantId: string;
+  /** An active key of the tenant: the one that minted the session, as redeem checks. */
+  readonly keyId: string;
   readonly externalUserId: string;
   readonly externalAgencyId?: string | null;
   readonly endedAt: Date;
@@ -48,7 +51,11 @@ export const createScoredCall = async (
     updatedAt: createdAt,
   };
   const jti = randomBytes(18).toString('base64url');
-  await ports.calls.createRedeemedCall(call, { jti, expiresAt: new Date(startedAt.getTime() + 300_000) });
+  await ports.calls.createRedeemedCall(call, {
+    jti,
+    expiresAt: new Date(startedAt.getTime() + 300_000),
+    mintedBy: { tenantId: liveTenantOf(spec.tenantId), keyId: spec.keyId },
+  });
   await completeCall(ports, {
     callId: call.callId,
     startedAt: startedAt.toISOString(),
@@ -74,13 +81,15 @@ export const seedDemoTenant = async (table: Table, clock: Clock) => {
   const calls = createCallStore(table);
   const ports = { tenants, clock, actor: 'npm start (demo seed)' };
   const tenant = await createTenant(ports, { name: 'Demo Reseller' });
-  const { apiKey } = await issueApiKey(ports, { tenantId: tenant.tenantId, label: 'demo' });
+  const { apiKey, record } = await issueApiKey(ports, { tenantId: tenant.tenantId, label: 'demo' });
   const dayMs = 86_400_000;
   const callIds: string[] = [];
   for (let i = 0; i < 6; i++) {
     const rep = demoReps[i % demoReps.length] as (typeof demoReps)[number];
     const endedAt = new Date(clock.now().getTime() - (i + 1) * 0.9 * dayMs);
-    callIds.push(await createScoredCall({ calls, clock }, { tenantId: tenant.tenantId, ...rep, endedAt }));
+    callIds.push(
+      await createScoredCall({ calls, clock }, { tenantId: tenant.tenantId, keyId: record.keyId, ...rep, endedAt }),
+    );
   }
   return { tenantId: tenant.tenantId, apiKey, callId: callIds[0] as string };
 };

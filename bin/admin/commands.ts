@@ -25,6 +25,8 @@ import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { parseDuration } from '../../lambdas/domain/durations.js';
+import { parseKeySet } from '../../lambdas/tokens/keySet.js';
+import { publicJwks } from '../../lambdas/tokens/ticketKeys.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usageError.js';
 
@@ -37,6 +39,8 @@ export interface CommandContext {
   readonly clock: Clock;
   readonly actor: string;
   readJsonFile(path: string): unknown;
+  /** Everything piped to the command (a key set is never passed as an argument, where shells keep it). */
+  readStdin(): Promise<string>;
   /** Whether to draw progress on stderr. */
   readonly progress: boolean;
 }
@@ -117,6 +121,10 @@ const modeOf = (values: Values): ApiMode => {
 };
 
 const deadLetterColumns = ['messageId', 'setAsideAt', 'type', 'eventId', 'callId', 'reason'];
+
+/** A key set piped in, checked as the functions check it when they load it. */
+const keySetFromStdin = async (context: CommandContext) =>
+  parseKeySet('the key set on stdin', await context.readStdin());
 
 export const commands: Record<string, Command> = {
   'tenant create': {
@@ -329,6 +337,26 @@ export const commands: Record<string, Command> = {
         overallScore: scored?.score?.overallScore,
       };
       return { data, text: lines(data) };
+    },
+  },
+
+  'signing-keys check': {
+    options: [],
+    async run(context) {
+      const keys = await keySetFromStdin(context);
+      const [current, ...previous] = keys.all.map((key) => key.kid);
+      return {
+        data: { kid: current, previous },
+        text: `A valid key set: "${current}" signs${previous.length > 0 ? `; ${previous.map((kid) => `"${kid}"`).join(', ')} still verify` : ''}.`,
+      };
+    },
+  },
+
+  'signing-keys jwks': {
+    options: [],
+    async run(context) {
+      const jwks = publicJwks(await keySetFromStdin(context));
+      return { data: jwks, text: JSON.stringify(jwks, null, 2) };
     },
   },
 

@@ -32,6 +32,9 @@ API keys
   key list --tenant ID
   key revoke --key ID
   key rotate --key ID [--overlap DURATION]         the old key works for the overlap (default 24h)
+Signing keys (a key set is piped in, as stored in its secret: {"kid","key","previous"?})
+  signing-keys check                               the key set as the functions will load it, or what is wrong
+  signing-keys jwks                                the public keys of a connection-ticket key set, as a JWKS
 Usage and calls
   usage --tenant ID [--month YYYY-MM]
   call complete --call ID [--transcript FILE] [--score FILE] [--ended-at ISO] [--duration DURATION]
@@ -197,6 +200,16 @@ const main = async (): Promise<number> => {
       }
     },
     progress: !values.json || process.stderr.isTTY === true,
+    readStdin: async () => {
+      if (process.stdin.isTTY) {
+        throw new UsageError(
+          'pipe the key set in, e.g.: aws secretsmanager get-secret-value --secret-id <arn> --query SecretString --output text | athos-admin …',
+        );
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
   try {
     const result = await command.run(context, options as Record<string, string | string[] | boolean | undefined>);

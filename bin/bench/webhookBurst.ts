@@ -3,8 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addEndpoint } from '../../lambdas/backoffice/webhooks/endpointAdministration.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
+import { createTenant, issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createUrlVetter } from '../../lambdas/backoffice/webhooks/outbound.js';
-import { newCallId, newSessionId, newTenantId } from '../../lambdas/domain/ids.js';
+import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import { useEnvironment } from '../../lambdas/environment.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
@@ -111,17 +112,9 @@ export const runWebhookBurst = async (
     clock: systemClock,
     actor: 'npm run bench',
   };
-  const now = new Date().toISOString();
-  const tenantId = newTenantId();
-  await ports.tenants.createTenant({
-    tenantId,
-    name: 'Bench Reseller',
-    status: 'active',
-    allowedCidrs: [],
-    monthlySessionQuota: null,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const { tenantId } = await createTenant(ports, { name: 'Bench Reseller' });
+  // Redemptions check the minting key still holds, so the calls name a real one.
+  const { record: key } = await issueApiKey(ports, { tenantId });
 
   let flakyAttempts = 0;
   const answers: Record<string, (delivery: ReceivedWebhook) => ListenerAnswer | undefined> = {
@@ -157,6 +150,7 @@ export const runWebhookBurst = async (
   }
 
   const callStore = createCallStore(table);
+  const now = new Date().toISOString();
   const callIds = Array.from({ length: calls }, () => newCallId());
   await pool(callIds, 25, async (callId) => {
     await callStore.createRedeemedCall(
@@ -174,7 +168,7 @@ export const runWebhookBurst = async (
         createdAt: now,
         updatedAt: now,
       },
-      { jti: `bench-${callId}`, expiresAt: new Date(Date.now() + 300_000) },
+      { jti: `bench-${callId}`, expiresAt: new Date(Date.now() + 300_000), mintedBy: { tenantId, keyId: key.keyId } },
     );
   });
 

@@ -1,7 +1,7 @@
 import { generateApiKey, parseApiKey } from '../domain/apiKeys.js';
 import { AthosError } from '../domain/errors.js';
 import { newApiKeyId, newTenantId, tenantIdOfApiKeyId } from '../domain/ids.js';
-import { parseCidr } from '../domain/ipAllowlist.js';
+import { ipv4MappedProblem, parseCidr } from '../domain/ipAllowlist.js';
 import type { Clock, TenantChanges, TenantStore } from '../domain/ports.js';
 import type { ApiKeyRecord, AuditRecord, TenantRecord } from '../domain/records.js';
 import type { ApiMode } from '../domain/testMode.js';
@@ -40,6 +40,8 @@ const checkedCidrs = (cidrs: readonly string[]): string[] =>
   cidrs.map((cidr) => {
     const parsed = parseCidr(cidr);
     if (!parsed) throw invalid(`not an IPv4 or IPv6 CIDR: ${cidr}`);
+    const problem = ipv4MappedProblem(cidr, parsed);
+    if (problem !== undefined) throw invalid(problem);
     return `${parsed.address}/${parsed.prefix}`;
   });
 

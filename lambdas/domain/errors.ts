@@ -44,3 +44,7 @@ export const serviceUnavailable = (cause: unknown): AthosError =>
 /** The handler ran out of time before it could answer. */
 export const requestTimedOut = (cause?: unknown): AthosError =>
   new AthosError('SERVICE_UNAVAILABLE', 'The request took too long; retry after a short wait', { cause });
+
+/** Refusals that mint and redeem both give: one wording, whichever operation finds the fact. */
+export const apiKeyRevoked = () => new AthosError('API_KEY_REVOKED', 'API key has been revoked');
+export const tenantInactive = () => new AthosError('TENANT_INACTIVE', 'Tenant is inactive');

@@ -57,12 +57,25 @@ export interface CallPage {
   readonly next?: string;
 }
 
+/** The session token being redeemed: its id, its end, and who minted it. */
+export interface TokenUse {
+  readonly jti: string;
+  readonly expiresAt: Date;
+  /** The live tenant (a test twin's is its live tenant) and the id of the API key that minted the token. */
+  readonly mintedBy: { readonly tenantId: string; readonly keyId: string };
+}
+
 export interface CallRedemptions {
   /**
-   * Records the token as used and creates the call, both or neither.
-   * @returns 'already-used' when the token was redeemed before (nothing is written then)
+   * Records the token as used and creates the call, both or neither, on condition that the token
+   * is unused, the tenant that minted it active, and the key that minted it neither revoked nor
+   * past its rotation overlap at `call.createdAt`.
+   * @returns why nothing was written, or 'created'
    */
-  createRedeemedCall(call: CallRecord, tokenUse: { jti: string; expiresAt: Date }): Promise<'created' | 'already-used'>;
+  createRedeemedCall(
+    call: CallRecord,
+    tokenUse: TokenUse,
+  ): Promise<'created' | 'already-used' | 'tenant-inactive' | 'key-revoked'>;
 }
 
 export interface CallReader {
@@ -141,6 +154,7 @@ export type TenantStore = TenantRepository & ApiKeyRepository & AuditTrail & Quo
 
 export interface SessionSubject {
   readonly tenantId: string;
+  readonly keyId: string;
   readonly externalUserId: string;
   readonly externalAgencyId?: string | undefined;
 }

@@ -3,11 +3,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Config } from '../config.js';
 import { requestTimedOut } from '../domain/errors.js';
 import { createLog } from '../log.js';
-import { authentication } from './middleware/authentication.js';
 import { cors } from './middleware/cors.js';
-import { inputValidation } from './middleware/inputValidation.js';
 import { responseEnvelope } from './middleware/responseEnvelope.js';
-import type { HttpMiddleware, RequestContext } from './middleware/types.js';
+import type { RequestContext } from './middleware/types.js';
 import type { Route } from './routes.js';
 
 export interface Endpoint<Principal, Input, Output> {
@@ -29,26 +27,27 @@ const timeoutEarlyInMillis = 1_000;
  * Every handler is this chain, in this order: CORS (redeem only) → request id and error envelope →
  * authentication → input validation → the operation. Auth runs before input checks, so an
  * unauthenticated caller learns nothing about what a valid request looks like.
+ *
+ * Authentication and validation run inside the handler, not as `before` steps: Middy's early
+ * timeout races only the handler, and authentication reads DynamoDB and the signing keys, which
+ * can hang as well as the operation can.
  */
 export const createHandler = <Principal, Input, Output>(
   route: Route,
   { allowedOrigins, logLevel }: Pick<Config, 'allowedOrigins' | 'logLevel'>,
   endpoint: Endpoint<Principal, Input, Output>,
 ) => {
-  type Middleware = HttpMiddleware<Principal, Input>;
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext<Principal, Input>>({
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>({
     timeoutEarlyInMillis,
     timeoutEarlyResponse: () => {
       throw requestTimedOut();
     },
   });
-  if (route.cors) chain.use(cors(allowedOrigins) as Middleware);
-  return chain
-    .use(responseEnvelope(route.operationId, createLog(logLevel)) as Middleware)
-    .use(authentication(endpoint.authenticate) as Middleware)
-    .use(inputValidation(endpoint.parse) as Middleware)
-    .handler(async (_event, context) => ({
-      statusCode: 200,
-      body: JSON.stringify(await endpoint.run(context)),
-    }));
+  if (route.cors) chain.use(cors(allowedOrigins));
+  return chain.use(responseEnvelope(route.operationId, createLog(logLevel))).handler(async (event, context) => {
+    const principal = await endpoint.authenticate(event);
+    const input = endpoint.parse(event);
+    const output = await endpoint.run({ principal, input, requestId: context.requestId });
+    return { statusCode: 200, body: JSON.stringify(output) };
+  });
 };

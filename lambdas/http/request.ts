@@ -18,6 +18,12 @@ export const bearerCredential = (event: APIGatewayProxyEvent): string | undefine
   return match?.[1];
 };
 
+/**
+ * Refuses bytes that are not UTF-8 instead of turning them into U+FFFD: the gateway hands the body
+ * over as the bytes the client sent (binary media type `*\/*`), so this is where they are judged.
+ */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Large enough for any request of this API many times over; a bigger body is refused unread. */
 export const maxBodyBytes = 16 * 1024;
 
@@ -30,9 +36,15 @@ export const jsonObjectBody = (event: APIGatewayProxyEvent): Record<string, unkn
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > maxBodyBytes) throw invalidRequest(`request body must be at most ${maxBodyBytes} bytes`);
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw invalidRequest('request body is not valid UTF-8');
+  }
   let body: unknown;
   try {
-    body = JSON.parse(bytes.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw invalidRequest('request body is not valid JSON');
   }

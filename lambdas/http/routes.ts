@@ -17,6 +17,7 @@ export type TableAccess =
   | 'keyUsageWrite'
   | 'quotaWrite'
   | 'redeemWrite'
+  | 'redeemChecks'
   | 'callRead'
   | 'callList'
   | 'callEventRead'
@@ -64,7 +65,7 @@ export const routes = {
     entry: 'lambdas/handlers/redeemSession.ts',
     auth: 'sessionToken',
     cors: true,
-    tableAccess: ['redeemWrite'],
+    tableAccess: ['redeemWrite', 'redeemChecks'],
     keys: ['sessionToken', 'connectionTicket'],
   },
   listCalls: {

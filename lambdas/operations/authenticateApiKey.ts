@@ -1,5 +1,5 @@
 import { parseApiKey } from '../domain/apiKeys.js';
-import { AthosError } from '../domain/errors.js';
+import { AthosError, apiKeyRevoked, tenantInactive } from '../domain/errors.js';
 import { isIpAllowed } from '../domain/ipAllowlist.js';
 import type { ApiCaller } from '../domain/callers.js';
 import type { AuthStore, Clock } from '../domain/ports.js';
@@ -30,11 +30,11 @@ export const authenticateApiKey = async (
   if (!key || key.tenantId !== parsed.tenantId || (key.mode ?? 'live') !== parsed.mode)
     throw new AthosError('INVALID_API_KEY', 'Invalid API key');
   const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= clock.now().getTime();
-  if (key.status !== 'active' || expired) throw new AthosError('API_KEY_REVOKED', 'API key has been revoked');
+  if (key.status !== 'active' || expired) throw apiKeyRevoked();
 
-  if (!tenant || tenant.status !== 'active') throw new AthosError('TENANT_INACTIVE', 'Tenant is inactive');
+  if (!tenant || tenant.status !== 'active') throw tenantInactive();
   if (!isIpAllowed(sourceIp, tenant.allowedCidrs)) {
     throw new AthosError('IP_NOT_ALLOWED', 'Calls from this IP address are not allowed for this tenant');
   }
-  return { tenant: actingTenant(tenant, parsed.mode), mode: parsed.mode, keyHash: parsed.hash };
+  return { tenant: actingTenant(tenant, parsed.mode), mode: parsed.mode, keyHash: parsed.hash, keyId: key.keyId };
 };

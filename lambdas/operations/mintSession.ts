@@ -14,7 +14,7 @@ export interface MintSessionPorts {
  * A single-use session token for one of the tenant's reps.
  * 1. Count the session against the tenant's month (UTC), atomically; refuse past the quota.
  * 2. Note the key's use (at most every 15 minutes per instance).
- * 3. Sign the token: HS256, ~5 minutes, naming the tenant and the rep.
+ * 3. Sign the token: HS256, ~5 minutes, naming the tenant, the rep and the key that minted it.
  * Nothing about the token is stored until it is redeemed.
  */
 export const mintSession = async (
@@ -31,6 +31,7 @@ export const mintSession = async (
 
   const { token, expiresAt } = tokens.sign({
     tenantId: tenant.tenantId,
+    keyId: caller.keyId,
     externalUserId: request.externalUserId,
     externalAgencyId: request.externalAgencyId,
   });

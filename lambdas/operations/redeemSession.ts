@@ -1,10 +1,10 @@
 import { choosePersona, findDrill } from '../domain/drills.js';
-import { AthosError } from '../domain/errors.js';
+import { AthosError, apiKeyRevoked, tenantInactive } from '../domain/errors.js';
 import { newCallId, newSessionId } from '../domain/ids.js';
 import type { SessionClaims } from '../domain/callers.js';
 import type { CallRedemptions, Clock, ConnectionTickets } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
-import { isTestTwin } from '../domain/testMode.js';
+import { isTestTwin, liveTenantOf } from '../domain/testMode.js';
 import type { RedeemSessionRequest } from '../domain/requests/redeemSession.js';
 
 export interface RedeemSessionPorts {
@@ -14,10 +14,18 @@ export interface RedeemSessionPorts {
   readonly connectionUrl: string;
 }
 
+const refusals = {
+  'already-used': () => new AthosError('TOKEN_ALREADY_USED', 'Session token has already been used'),
+  'key-revoked': apiKeyRevoked,
+  'tenant-inactive': tenantInactive,
+};
+
 /**
  * Starts the live roleplay a session token was minted for, once.
  * 1. Resolve the drill (unknown: DRILL_NOT_FOUND, and the token stays unused) and pick a persona.
- * 2. Mark the token used and create the call in one transaction: exactly one redeem wins.
+ * 2. Mark the token used and create the call in one transaction, which also checks that the
+ *    tenant is active and the minting key valid: exactly one redeem wins, and a token never
+ *    outlives its tenant or its key (answered as mint would answer).
  * 3. Issue the voice transport's connection ticket for that call.
  */
 export const redeemSession = async (
@@ -46,8 +54,12 @@ export const redeemSession = async (
     createdAt: now,
     updatedAt: now,
   };
-  const outcome = await calls.createRedeemedCall(call, { jti: session.jti, expiresAt: session.expiresAt });
-  if (outcome === 'already-used') throw new AthosError('TOKEN_ALREADY_USED', 'Session token has already been used');
+  const outcome = await calls.createRedeemedCall(call, {
+    jti: session.jti,
+    expiresAt: session.expiresAt,
+    mintedBy: { tenantId: liveTenantOf(session.tenantId), keyId: session.keyId },
+  });
+  if (outcome !== 'created') throw refusals[outcome]();
 
   const connectionTicket = tickets.issue({
     callId: call.callId,

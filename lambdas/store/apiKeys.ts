@@ -80,11 +80,27 @@ export const createApiKeyRepository = (table: Table): ApiKeyRepository => {
     {
       Put: {
         TableName: table.name,
-        Item: { ...tenantApiKeyKey(key.tenantId, key.keyId), keyId: key.keyId, keyHash: key.keyHash },
+        // Status and rotation end are mirrored here for redeem, which finds the key by id alone.
+        Item: {
+          ...tenantApiKeyKey(key.tenantId, key.keyId),
+          keyId: key.keyId,
+          keyHash: key.keyHash,
+          status: key.status,
+          expiresAt: key.expiresAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
   ];
+
+  /** The same change on the tenant's pointer to the key, which redeem checks. */
+  const pointerUpdate = (key: ApiKeyRecord, attributes: Record<string, unknown>): TransactItem => ({
+    Update: {
+      TableName: table.name,
+      Key: tenantApiKeyKey(key.tenantId, key.keyId),
+      ...setAttributes(attributes, itemExists),
+    },
+  });
 
   return {
     async createApiKey(key, audit) {
@@ -124,6 +140,7 @@ export const createApiKeyRepository = (table: Table): ApiKeyRepository => {
             ...setAttributes({ status: 'revoked', revokedAt }, isActive),
           },
         },
+        pointerUpdate(key, { status: 'revoked' }),
         auditPut(table, key.tenantId, audit),
       ]);
     },
@@ -137,6 +154,7 @@ export const createApiKeyRepository = (table: Table): ApiKeyRepository => {
             ...setAttributes({ expiresAt: oldExpiresAt }, allOf(isActive, notRotated)),
           },
         },
+        pointerUpdate(old, { expiresAt: oldExpiresAt }),
         ...keyPuts(successor),
         auditPut(table, old.tenantId, audit),
       ]);

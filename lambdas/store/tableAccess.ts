@@ -11,7 +11,34 @@ export interface TableAccessPolicy {
   readonly on: 'table' | 'indexes';
   /** Allowed only as part of this operation (`dynamodb:EnclosingOperation`). */
   readonly onlyWithin?: 'TransactWriteItems';
+  /**
+   * For writes and checks: the only attributes a request may name (`dynamodb:Attributes`, keys
+   * included), and no `ReturnValues` but NONE, so a write can neither touch nor read anything else
+   * of an item that shares its partition.
+   */
+  readonly attributes?: readonly string[];
 }
+
+/** What redeem's two puts write: the token use, and the call as redeem leaves it (unscored, off every list). */
+const redeemPutAttributes = [
+  'pk',
+  'sk',
+  'callId',
+  'tenantId',
+  'usedAt',
+  'expiresAtEpoch',
+  'sessionId',
+  'source',
+  'externalUserId',
+  'externalAgencyId',
+  'drillKey',
+  'difficulty',
+  'personaName',
+  'status',
+  'mode',
+  'createdAt',
+  'updatedAt',
+];
 
 export const tableAccessPolicies = {
   /** apiKeys.ts, authentication: the key and its tenant, in one BatchGetItem. */
@@ -20,10 +47,20 @@ export const tableAccessPolicies = {
     leadingKeyPrefixes: [entityPrefixes.apiKey, entityPrefixes.tenant],
     on: 'table',
   },
-  /** apiKeys.ts, key usage: an API key's lastUsedAt. */
-  keyUsageWrite: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.apiKey], on: 'table' },
-  /** quota.ts: the tenant's month counter. */
-  quotaWrite: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'table' },
+  /** apiKeys.ts, key usage: an API key's lastUsedAt, and nothing else of the key (its status above all). */
+  keyUsageWrite: {
+    actions: ['dynamodb:UpdateItem'],
+    leadingKeyPrefixes: [entityPrefixes.apiKey],
+    on: 'table',
+    attributes: ['pk', 'sk', 'lastUsedAt'],
+  },
+  /** quota.ts: the tenant's month counter, which shares the partition of the tenant's record. */
+  quotaWrite: {
+    actions: ['dynamodb:UpdateItem'],
+    leadingKeyPrefixes: [entityPrefixes.tenant],
+    on: 'table',
+    attributes: ['pk', 'sk', 'sessionsMinted'],
+  },
   /** calls/redemptions.ts: the token use and the call, in one transaction of two puts. */
   redeemWrite: {
     actions: ['dynamodb:PutItem'],
@@ -31,6 +68,17 @@ export const tableAccessPolicies = {
     on: 'table',
     // A lone put could mark a token used without its call, or the reverse.
     onlyWithin: 'TransactWriteItems',
+    // A put replaces a whole item, so an existing call could still be overwritten (IAM cannot
+    // demand the put's condition); but never with a score, a transcript or a place on a list.
+    attributes: redeemPutAttributes,
+  },
+  /** calls/redemptions.ts: the tenant's status and its pointer to the minting key, checked in the same transaction. */
+  redeemChecks: {
+    actions: ['dynamodb:ConditionCheckItem'],
+    leadingKeyPrefixes: [entityPrefixes.tenant],
+    on: 'table',
+    onlyWithin: 'TransactWriteItems',
+    attributes: ['pk', 'sk', 'status', 'expiresAt'],
   },
   /** calls/reader.ts: the call and its transcript, one Query of the call's partition. */
   callRead: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },

@@ -18,8 +18,25 @@ export interface KeyMaterial {
 
 export interface KeySet {
   readonly current: KeyMaterial;
+  /** The current key first, then those in `previous`. */
+  readonly all: readonly KeyMaterial[];
   find(kid: string): KeyMaterial | undefined;
 }
+
+/**
+ * Mistakes the schema lets through that would break signing silently: a repeated kid (the first
+ * key listed wins every lookup, so the new key's tokens fail while the old key stays valid) and a
+ * dot in a kid (cursors are `<kid>.<sealed>`, split at the first dot).
+ */
+const kidProblem = (kids: readonly string[]): string | undefined => {
+  const dotted = kids.find((kid) => kid.includes('.'));
+  if (dotted !== undefined) {
+    return `kid "${dotted}" contains '.', which separates the kid from the rest of a cursor; use letters, digits, '-' and '_'`;
+  }
+  const repeated = kids.find((kid, i) => kids.indexOf(kid) !== i);
+  if (repeated !== undefined) return `kid "${repeated}" is used by more than one key; give each key its own kid`;
+  return undefined;
+};
 
 /** @throws Error naming `label` (never the key) when the text is not a key set. */
 export const parseKeySet = (label: string, text: string): KeySet => {
@@ -31,11 +48,10 @@ export const parseKeySet = (label: string, text: string): KeySet => {
   }
   const parsed = keySetSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${label} is not a key set: expected {"kid","key"(≥32 chars),"previous"?}`);
-  const toMaterial = ({ kid, key }: { kid: string; key: string }): KeyMaterial => ({
-    kid,
-    secret: new TextEncoder().encode(key),
-  });
-  const all = [parsed.data, ...(parsed.data.previous ?? [])].map(toMaterial);
+  const entries = [parsed.data, ...(parsed.data.previous ?? [])];
+  const problem = kidProblem(entries.map((entry) => entry.kid));
+  if (problem) throw new Error(`${label}: ${problem}`);
+  const all = entries.map(({ kid, key }): KeyMaterial => ({ kid, secret: new TextEncoder().encode(key) }));
   const byKid = new Map(all.map((material) => [material.kid, material]));
-  return { current: all[0] as KeyMaterial, find: (kid) => byKid.get(kid) };
+  return { current: all[0] as KeyMaterial, all, find: (kid) => byKid.get(kid) };
 };

@@ -16,6 +16,9 @@ export const keySetSettings = (name: KeyName) => ({
   inline: `${settingPrefix[name]}_KEYS`,
 });
 
+/** Far above the extension's usual few milliseconds, far below the handler's deadline. */
+const extensionTimeoutMs = 3_000;
+
 /**
  * Reads a secret through the AWS Parameters and Secrets Lambda Extension, which the stack adds to
  * every function: it serves Secrets Manager on localhost with its own cache, so no Secrets Manager
@@ -27,9 +30,10 @@ const fetchSecret = async (secretArn: string, env: Environment): Promise<string>
   try {
     response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`, {
       headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
+      signal: AbortSignal.timeout(extensionTimeoutMs),
     });
   } catch (error) {
-    // The extension not up yet, or gone: a retry may well succeed.
+    // The extension not up yet, stuck, or gone: a retry may well succeed.
     throw serviceUnavailable(error);
   }
   const failure = new Error(`the secrets extension answered ${response.status} for ${secretArn}`);

@@ -16,6 +16,8 @@ export const createSessionTokenSigner = (
     const jti = newTokenId();
     const token = signHs256(keys, {
       tid: subject.tenantId,
+      // Redeem checks this key is still valid; inside the signed payload, it cannot be swapped.
+      akid: subject.keyId,
       uid: subject.externalUserId,
       ...(subject.externalAgencyId === undefined ? {} : { aid: subject.externalAgencyId }),
       jti,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AthosError } from '../domain/errors.js';
+import { apiKeyIdPattern } from '../domain/ids.js';
 import { externalIdMaxLength } from '../domain/limits.js';
 import type { SessionClaims } from '../domain/callers.js';
 import type { Clock, SessionTokenVerifier } from '../domain/ports.js';
@@ -21,6 +22,7 @@ const claimsSchema = z.object({
   exp: z.number(),
   nbf: z.optional(z.number()),
   tid: z.string().check(z.regex(actingTenantIdPattern)),
+  akid: z.string().check(z.regex(apiKeyIdPattern)),
   uid: z.string().check(z.minLength(1), z.maxLength(externalIdMaxLength)),
   aid: z.optional(z.string().check(z.minLength(1), z.maxLength(externalIdMaxLength))),
 });
@@ -56,6 +58,7 @@ export const createSessionTokenVerifier = (
     return {
       jti: claims.jti,
       tenantId: claims.tid,
+      keyId: claims.akid,
       externalUserId: claims.uid,
       externalAgencyId: claims.aid ?? null,
       expiresAt: new Date(claims.exp * 1000),

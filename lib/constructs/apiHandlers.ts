@@ -73,6 +73,12 @@ export const tableStatement = (table: ITable, access: TableAccess) => {
       ...(policy.onlyWithin
         ? { 'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': [policy.onlyWithin] } }
         : {}),
+      ...(policy.attributes
+        ? {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...policy.attributes] },
+            StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+          }
+        : {}),
     },
   });
 };

@@ -1,6 +1,7 @@
 import {
   AccessLogFormat,
   AuthorizationType,
+  ContentHandling,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -84,6 +85,9 @@ export class ExternalApi extends Construct {
       restApiName: `athos-external-api-${config.stageName}`,
       description: 'Athos External API: sessions and scored roleplay calls for resellers',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Every request body reaches the handler as the bytes the client sent (base64): otherwise the
+      // gateway decodes it as text and bytes that are not UTF-8 arrive as U+FFFD, unnoticed.
+      binaryMediaTypes: ['*/*'],
       // Execution logs at ERROR need API Gateway's account-level CloudWatch role.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
@@ -198,6 +202,8 @@ const addPreflight = (resource: IResource, allowedOrigins: readonly string[]) =>
     'OPTIONS',
     new MockIntegration({
       passthroughBehavior: PassthroughBehavior.NEVER,
+      // Every media type is binary (see the API): without this the mock's answer cannot be rendered.
+      contentHandling: ContentHandling.CONVERT_TO_TEXT,
       requestTemplates: { 'application/json': '{"statusCode": 204}' },
       integrationResponses: [
         {

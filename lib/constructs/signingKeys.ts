@@ -5,7 +5,8 @@ import type { KeyName } from '../../lambdas/tokens/loadKeySet.js';
 
 const purposes: Record<KeyName, string> = {
   sessionToken: 'Signs and verifies the session tokens POST /session mints (HS256).',
-  connectionTicket: 'Signs the connection tickets POST /roleplay/session hands to the voice transport (HS256).',
+  connectionTicket:
+    'Seeds the Ed25519 key that signs the connection tickets POST /roleplay/session hands to the voice transport (public keys: athos-admin signing-keys jwks).',
   cursor: 'Seals the list cursors of GET /calls (AES-256-GCM, derived by HKDF).',
 };
 

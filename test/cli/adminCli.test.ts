@@ -222,6 +222,53 @@ describe('athos-admin', () => {
     expect(listed.tenants.map((entry: { tenantId: string }) => entry.tenantId)).toContain(tenant.tenantId);
   });
 
+  describe('signing keys, piped in as stored in their secret', () => {
+    const keySet = JSON.stringify({
+      kid: 'k2',
+      key: 'ticket-key-two-0123456789-0123456789-abcdef',
+      previous: [{ kid: 'k1', key: 'ticket-key-one-0123456789-0123456789-abcdef' }],
+    });
+
+    it('publishes only the public keys of a connection-ticket key set, by kid', async () => {
+      const jwks = ok(await admin(['signing-keys', 'jwks'], {}, { stdin: keySet }));
+
+      expect(jwks).toEqual({
+        keys: [
+          { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: 'k2', use: 'sig', alg: 'EdDSA' },
+          { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: 'k1', use: 'sig', alg: 'EdDSA' },
+        ],
+      });
+      expect(JSON.stringify(jwks)).not.toContain('ticket-key');
+    });
+
+    it('checks a key set before it is stored', async () => {
+      expect(ok(await admin(['signing-keys', 'check'], {}, { stdin: keySet }))).toEqual({
+        kid: 'k2',
+        previous: ['k1'],
+      });
+    });
+
+    it.each([
+      [
+        'a repeated kid',
+        { kid: 'k1', key: 'k'.repeat(40), previous: [{ kid: 'k1', key: 'j'.repeat(40) }] },
+        'the key set on stdin: kid "k1" is used by more than one key; give each key its own kid',
+      ],
+      [
+        'a dotted kid',
+        { kid: 'v1.2', key: 'k'.repeat(40) },
+        `the key set on stdin: kid "v1.2" contains '.', which separates the kid from the rest of a cursor; use letters, digits, '-' and '_'`,
+      ],
+      [
+        'a short key',
+        { kid: 'k1', key: 'short' },
+        'the key set on stdin is not a key set: expected {"kid","key"(≥32 chars),"previous"?}',
+      ],
+    ])('refuses a key set with %s, naming the problem and never the key', async (_case, value, message) => {
+      failsWith(await admin(['signing-keys', 'check'], {}, { stdin: JSON.stringify(value) }), message);
+    });
+  });
+
   describe('refusals, which write nothing', () => {
     it.each([
       [['--quota', '0'], 'quota must be a whole number above 0'],
@@ -229,6 +276,20 @@ describe('athos-admin', () => {
       [['--quota', 'lots'], '--quota must be a whole number'],
       [['--allow-ip', '10.0.0.0/33'], 'not an IPv4 or IPv6 CIDR: 10.0.0.0/33'],
       [['--allow-ip', '2001:db8::/129'], 'not an IPv4 or IPv6 CIDR: 2001:db8::/129'],
+      [
+        ['--allow-ip', '::/0'],
+        '::/0 covers ::ffff:0:0/96, the IPv4-mapped IPv6 addresses, so it would admit every IPv4 caller: ' +
+          'list your IPv6 networks by their own prefixes (such as 2001:db8:1::/48) and your IPv4 ranges as IPv4 CIDRs',
+      ],
+      [
+        ['--allow-ip', '203.0.113.0/24', '--allow-ip', '::/64'],
+        '::/64 covers ::ffff:0:0/96, the IPv4-mapped IPv6 addresses, so it would admit every IPv4 caller: ' +
+          'list your IPv6 networks by their own prefixes (such as 2001:db8:1::/48) and your IPv4 ranges as IPv4 CIDRs',
+      ],
+      [
+        ['--allow-ip', '::ffff:203.0.113.0/120'],
+        '::ffff:203.0.113.0/120 is a range of IPv4-mapped IPv6 addresses: write it as the IPv4 CIDR 203.0.113.0/24',
+      ],
     ])('refuses a tenant update with %j', async (options, message) => {
       const tenant = await newTenant();
       const before = await itemsOfTenant(table, tenant.tenantId);
@@ -252,6 +313,11 @@ describe('athos-admin', () => {
       ],
       [['call', 'complete', '--call', 'athos_call_GZ1DjOkZv_VEPoE-CJ8mp'], 'No redeemed, unscored call has this id'],
       [['tenant', 'create'], '--name is required'],
+      [
+        ['tenant', 'create', '--name', 'x', '--allow-ip', '::/0'],
+        '::/0 covers ::ffff:0:0/96, the IPv4-mapped IPv6 addresses, so it would admit every IPv4 caller: ' +
+          'list your IPv6 networks by their own prefixes (such as 2001:db8:1::/48) and your IPv4 ranges as IPv4 CIDRs',
+      ],
       [['tenant', 'create', '--name', 'x', '--key', 'y'], "'tenant create' takes no --key (see --help)"],
       [
         ['key', 'rotate', '--key', 'key_0000000000000000_0000000000', '--overlap', 'soon'],

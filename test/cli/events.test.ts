@@ -88,7 +88,7 @@ describe('athos-admin events', () => {
   });
 
   it('dead-letters lists what was set aside with its reason; redrive sends it back once the cause is fixed', async () => {
-    const { tenant } = await createTestTenant(table);
+    const { tenant, keyId } = await createTestTenant(table);
     const callId = newCallId();
     const [ended] = eventsFor(callId, 'redrive');
     await events(['send', '--file', fileOf('early.json', ended)]);
@@ -115,7 +115,11 @@ describe('athos-admin events', () => {
         createdAt: now,
         updatedAt: now,
       },
-      { jti: `jti-${callId}`, expiresAt: new Date(Date.now() + 60_000) },
+      {
+        jti: `jti-${callId}`,
+        expiresAt: new Date(Date.now() + 60_000),
+        mintedBy: { tenantId: tenant.tenantId, keyId },
+      },
     );
     const redriven = await events(['redrive', '--message', listed.messageId]);
 

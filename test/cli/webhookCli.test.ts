@@ -15,7 +15,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => pipeline.stop());
 
-const admin = (args: string[]) => runAdmin(args, { WEBHOOK_SEALING_KEYS: testWebhookSealingKeys }, pipeline.tableName);
+const admin = (args: string[]) =>
+  runAdmin(args, { WEBHOOK_SEALING_KEYS: testWebhookSealingKeys }, { table: pipeline.tableName });
 
 const tableText = async () => {
   const { Items = [] } = await pipeline.table.db.send(new ScanCommand({ TableName: pipeline.table.name }));

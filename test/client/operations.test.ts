@@ -1,7 +1,6 @@
-import type { ScoredCallSpec } from '../../local/seed.js';
 import { Athos, CallPage, type SlimCall } from '../../clients/node/src/index.js';
 import { version } from '../../clients/node/src/version.js';
-import { createTestTenant, seedScoredCalls, testTable } from '../support/fixtures.js';
+import { createTestTenant, seedScoredCalls, testTable, type SeedCallSpec } from '../support/fixtures.js';
 import { startTestApi, type TestApi } from '../support/testApi.js';
 import { startFaultProxy, type FaultProxy } from './support/faultProxy.js';
 
@@ -10,7 +9,7 @@ let api: TestApi;
 let athos: Athos;
 let apiKey: string;
 
-interface Seeded extends ScoredCallSpec {
+interface Seeded extends SeedCallSpec {
   readonly id: string;
 }
 let calls: Seeded[] = [];
@@ -22,7 +21,7 @@ beforeAll(async () => {
   apiKey = tenant.apiKey;
   athos = new Athos({ apiKey, baseUrl: api.baseUrl });
   // 280 calls an hour apart: 260 of rep_a (agency_x, then agency_y), 20 of rep_b.
-  const specs: ScoredCallSpec[] = Array.from({ length: 280 }, (_, i) => ({
+  const specs: SeedCallSpec[] = Array.from({ length: 280 }, (_, i) => ({
     tenantId: tenant.tenant.tenantId,
     externalUserId: i % 14 === 13 ? 'rep_b' : 'rep_a',
     externalAgencyId: i % 3 === 0 ? 'agency_y' : 'agency_x',

@@ -92,6 +92,14 @@ describe('the API', () => {
     });
   });
 
+  it("hands every body to the handlers as the client's bytes, so they can refuse what is not UTF-8", () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
+    // With every type binary, the gateway's own preflight must be told its answer is text.
+    const [, preflight] =
+      ofType('AWS::ApiGateway::Method').find(([, method]) => method.Properties.HttpMethod === 'OPTIONS') ?? [];
+    expect(preflight?.Properties.Integration.ContentHandling).toBe('CONVERT_TO_TEXT');
+  });
+
   it('grants a listed origin only, when origins are listed', () => {
     const { template: listed } = synthesize({ 'athos:allowedOrigins': 'https://a.example,https://b.example' });
     const preflight = listed.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } });
@@ -253,6 +261,7 @@ describe('the functions', () => {
     [
       'redeemSession',
       [
+        'dynamodb:ConditionCheckItem',
         'dynamodb:PutItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -297,15 +306,66 @@ describe('the functions', () => {
     });
     const mintUpdates = statementsOf('mintSession').filter((statement) => statement.Action === 'dynamodb:UpdateItem');
     expect(mintUpdates.map((statement) => statement.Condition)).toEqual([
-      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } },
-      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+      expect.objectContaining({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } }),
+      expect.objectContaining({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } }),
     ]);
     expect(conditionOf('getCall', 'dynamodb:Query')).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] },
     });
-    expect(conditionOf('redeemSession', 'dynamodb:PutItem')).toEqual({
+    expect(conditionOf('redeemSession', 'dynamodb:PutItem')).toMatchObject({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['JTI#*', 'CALL#*'] },
       'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
+    });
+    expect(conditionOf('redeemSession', 'dynamodb:ConditionCheckItem')).toMatchObject({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] },
+      'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
+    });
+  });
+
+  describe('writes no attribute beyond what its store writes, and reads nothing back through a write', () => {
+    const attributesOf = (condition: unknown): string[] =>
+      (condition as { 'ForAllValues:StringEquals'?: { 'dynamodb:Attributes'?: string[] } })[
+        'ForAllValues:StringEquals'
+      ]?.['dynamodb:Attributes'] ?? [];
+    const writes = (operationId: string, action: string) =>
+      statementsOf(operationId)
+        .filter((statement) => statement.Action === action)
+        .map((statement) => statement.Condition as Record<string, Record<string, unknown>>);
+    const noReturnValues = { StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] } };
+
+    it("mint counts a session without touching the tenant's record: only the counter attribute", () => {
+      const [quota] = writes('mintSession', 'dynamodb:UpdateItem');
+      // The counter shares the tenant's partition: without this, the same grant could rewrite the
+      // tenant's status, allowlist or quota.
+      expect(attributesOf(quota).sort()).toEqual(['pk', 'sessionsMinted', 'sk']);
+      expect(quota).toMatchObject(noReturnValues);
+    });
+
+    it("mint notes a key's use without being able to re-activate it: only lastUsedAt", () => {
+      const [, usage] = writes('mintSession', 'dynamodb:UpdateItem');
+      expect(attributesOf(usage).sort()).toEqual(['lastUsedAt', 'pk', 'sk']);
+      expect(usage).toMatchObject(noReturnValues);
+    });
+
+    it('redeem puts a token use and an unscored call: no list-index key, score or transcript', () => {
+      const [put] = writes('redeemSession', 'dynamodb:PutItem');
+      const attributes = attributesOf(put);
+      expect(attributes).toEqual(expect.arrayContaining(['pk', 'sk', 'callId', 'tenantId', 'status', 'usedAt']));
+      for (const forbidden of [
+        ...tableDefinition.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+        'score',
+        'transcript',
+        'scoredAt',
+        'endedAt',
+      ]) {
+        expect([forbidden, attributes.includes(forbidden)]).toEqual([forbidden, false]);
+      }
+      expect(put).toMatchObject(noReturnValues);
+    });
+
+    it("redeem's checks read only a status and a rotation end", () => {
+      const [check] = writes('redeemSession', 'dynamodb:ConditionCheckItem');
+      expect(attributesOf(check).sort()).toEqual(['expiresAt', 'pk', 'sk', 'status']);
     });
   });
 

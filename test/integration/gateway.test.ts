@@ -1,3 +1,5 @@
+import { Agent, get } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestApi, type TestApi } from '../support/testApi.js';
 
 let api: TestApi;
@@ -63,4 +65,25 @@ describe('the gateway itself', () => {
       '/session',
     ]);
   });
+
+  it('keeps a pooled keep-alive connection open through an idle pause, as a load balancer does', async () => {
+    // A client pool reuses an idle connection it believes open; a server that closed it first
+    // fails that request ("fetch failed"). Node's own default closes after 5 s of idle.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const fetchSpec = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const request = get(`${api.baseUrl}/openapi.json`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, reused: request.reusedSocket }));
+        });
+        request.on('error', reject);
+      });
+    try {
+      expect(await fetchSpec()).toEqual({ status: 200, reused: false });
+      await sleep(6_000);
+      expect(await fetchSpec()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,10 @@
-import type { ScoredCallSpec } from '../../local/seed.js';
-import { createRedeemedCall, createTestTenant, seedScoredCalls, testTable } from '../support/fixtures.js';
+import {
+  createRedeemedCall,
+  createTestTenant,
+  seedScoredCalls,
+  testTable,
+  type SeedCallSpec,
+} from '../support/fixtures.js';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/testApi.js';
 
 const table = testTable();
@@ -9,7 +14,7 @@ const reps = ['rep_a', 'rep_b', 'rep_c'];
 const agencies = ['agency_x', 'agency_y', null];
 const base = Date.parse('2026-06-01T00:00:00.000Z');
 
-interface Seeded extends ScoredCallSpec {
+interface Seeded extends SeedCallSpec {
   readonly id: string;
 }
 let apiKey: string;
@@ -23,7 +28,7 @@ beforeAll(async () => {
   apiKey = main.apiKey;
   otherApiKey = other.apiKey;
   // 270 calls over 90 days; every tenth shares its endedAt with the one before (ties by call id).
-  const specs: ScoredCallSpec[] = Array.from({ length: 270 }, (_, i) => ({
+  const specs: SeedCallSpec[] = Array.from({ length: 270 }, (_, i) => ({
     tenantId: main.tenant.tenantId,
     externalUserId: reps[i % reps.length] as string,
     externalAgencyId: agencies[Math.floor(i / 3) % agencies.length] ?? null,
@@ -190,6 +195,13 @@ describe('GET /calls refusals', () => {
 
   it('refuses an unknown source', async () => {
     expectInvalid(await api.list(apiKey, { ...window, source: 'ingestion' }));
+  });
+
+  it.each(['externalUserId', 'externalAgencyId'])('refuses a %s filter holding a control character', async (name) => {
+    expectInvalid(
+      await api.list(apiKey, { ...window, [name]: 'rep\u0000a' }),
+      `${name} must not contain control characters`,
+    );
   });
 
   it('refuses a repeated parameter', async () => {

@@ -220,13 +220,33 @@ describe('POST /session', () => {
         { externalUserId: '\ud800' },
         'externalUserId must be well-formed Unicode text',
       ],
+      [
+        'externalUserId holds a NUL',
+        { externalUserId: 'rep\u0000_1' },
+        'externalUserId must not contain control characters',
+      ],
+      [
+        'externalUserId holds a line break',
+        { externalUserId: 'rep_1\nX-Injected: yes' },
+        'externalUserId must not contain control characters',
+      ],
+      [
+        'externalAgencyId holds an escape',
+        { externalUserId: 'rep_1', externalAgencyId: 'agency\u001b[31m' },
+        'externalAgencyId must not contain control characters',
+      ],
+      [
+        'externalAgencyId holds a C1 control',
+        { externalUserId: 'rep_1', externalAgencyId: 'agency\u0085' },
+        'externalAgencyId must not contain control characters',
+      ],
     ])('answers 400 INVALID_REQUEST when %s, naming the field', async (_case, json, message) => {
       const response = await api.mint(apiKey, json);
       expectError(response, 400, 'INVALID_REQUEST');
       expect(response.body.error.message).toBe(message);
     });
 
-    it.each<[string, { body?: string; json?: unknown; headers?: Record<string, string> }, string]>([
+    it.each<[string, { body?: string | Buffer; json?: unknown; headers?: Record<string, string> }, string]>([
       [
         'malformed JSON',
         { body: '{"externalUserId":', headers: { 'Content-Type': 'application/json' } },
@@ -258,6 +278,27 @@ describe('POST /session', () => {
         { json: { externalUserId: 'rep', padding: 'x'.repeat(20_000) } },
         'request body must be at most 16384 bytes',
       ],
+      [
+        // Decoded leniently, the bad byte would become U+FFFD and pass as text.
+        'a body that is not valid UTF-8',
+        {
+          body: Buffer.concat([Buffer.from('{"externalUserId":"rep_'), Buffer.from([0xff]), Buffer.from('"}')]),
+          headers: { 'Content-Type': 'application/json' },
+        },
+        'request body is not valid UTF-8',
+      ],
+      [
+        'a body cut inside a character',
+        {
+          body: Buffer.concat([
+            Buffer.from('{"externalUserId":"rep_'),
+            Buffer.from('é').subarray(0, 1),
+            Buffer.from('"}'),
+          ]),
+          headers: { 'Content-Type': 'application/json' },
+        },
+        'request body is not valid UTF-8',
+      ],
     ])('answers 400 INVALID_REQUEST for %s', async (_case, options, message) => {
       const response = await api.call('POST', '/session', {
         ...options,
@@ -269,6 +310,15 @@ describe('POST /session', () => {
 
     it('counts nothing against the quota for a refused body', async () => {
       expect((await itemsOfTenant(table, tenantId)).some((item) => String(item.sk).startsWith('QUOTA#'))).toBe(false);
+    });
+
+    it('accepts text beyond ASCII, sent as UTF-8', async () => {
+      const response = await api.mint(apiKey, {
+        externalUserId: 'répresentant_Łódź_東京',
+        externalAgencyId: 'agence ☀',
+      });
+      expect(response.status).toBe(200);
+      expect(decodeJwt(response.body.token)).toMatchObject({ uid: 'répresentant_Łódź_東京', aid: 'agence ☀' });
     });
 
     it('accepts a JSON content type with a charset', async () => {

@@ -1,5 +1,12 @@
 import { decodeJwt } from 'jose';
 import { findDrill } from '../../lambdas/domain/drills.js';
+import {
+  issueApiKey,
+  revokeApiKey,
+  rotateApiKey,
+  setTenantStatus,
+} from '../../lambdas/backoffice/tenantAdministration.js';
+import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/testApi.js';
 import { signSessionToken } from '../support/tokens.js';
@@ -21,10 +28,12 @@ const expectError = (response: ApiResponse, status: number, code: string) => {
 };
 
 const mintedToken = async () => {
-  const { tenant, apiKey } = await createTestTenant(table);
+  const { tenant, apiKey, keyId } = await createTestTenant(table);
   const minted = await api.mint(apiKey, { externalUserId: 'rep_8842', externalAgencyId: 'agency_chicago' });
-  return { tenantId: tenant.tenantId, token: minted.body.token as string };
+  return { tenantId: tenant.tenantId, keyId, token: minted.body.token as string };
 };
+
+const operator = { tenants: createTenantStore(table), clock: { now: () => new Date() }, actor: 'test-operator' };
 
 const callsOf = async (tenantId: string) =>
   (await itemsOfTenant(table, tenantId)).filter((item) => String(item.pk).startsWith('CALL#'));
@@ -169,6 +178,24 @@ describe('POST /roleplay/session', () => {
       expect((await api.redeem(token, { drillKey: 'ma-full-sale' })).status).toBe(200);
     });
 
+    it('refuses a body that is not valid UTF-8 and leaves the token unused', async () => {
+      const { tenantId, token } = await mintedToken();
+
+      const refused = await api.call('POST', '/roleplay/session', {
+        body: Buffer.concat([
+          Buffer.from('{"drillKey":"ma-full-sale","filters":{"state":"C'),
+          Buffer.from([0xc3]),
+          Buffer.from('"}}'),
+        ]),
+        headers: { ...origin, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      });
+
+      expectError(refused, 400, 'INVALID_REQUEST');
+      expect(refused.body.error.message).toBe('request body is not valid UTF-8');
+      expect(await callsOf(tenantId)).toHaveLength(0);
+      expect((await api.redeem(token, { drillKey: 'ma-full-sale' })).status).toBe(200);
+    });
+
     it('names the field of a bad body', async () => {
       const { token } = await mintedToken();
       const response = await api.redeem(token, { drillKey: 'ma-full-sale', difficulty: 'Expert' });
@@ -176,11 +203,62 @@ describe('POST /roleplay/session', () => {
     });
   });
 
+  describe('a token outlives neither its tenant nor its key', () => {
+    it('refuses a token minted before its tenant was deactivated with 403 TENANT_INACTIVE, writing nothing', async () => {
+      const { tenantId, token } = await mintedToken();
+      await setTenantStatus(operator, { tenantId, status: 'inactive' });
+
+      const refused = await api.redeem(token, { drillKey: 'ma-full-sale' }, { headers: origin });
+
+      expectError(refused, 403, 'TENANT_INACTIVE');
+      expect(refused.body.error.message).toBe('Tenant is inactive');
+      expect(refused.headers['access-control-allow-origin']).toBe('https://app.reseller.example');
+      expect(await callsOf(tenantId)).toHaveLength(0);
+      await setTenantStatus(operator, { tenantId, status: 'active' });
+      expect((await api.redeem(token, { drillKey: 'ma-full-sale' })).status).toBe(200);
+    });
+
+    it('refuses a token minted by a key revoked since with 401 API_KEY_REVOKED, writing nothing', async () => {
+      const { tenantId, keyId, token } = await mintedToken();
+      await revokeApiKey(operator, { keyId });
+
+      const refused = await api.redeem(token, { drillKey: 'ma-full-sale' }, { headers: origin });
+
+      expectError(refused, 401, 'API_KEY_REVOKED');
+      expect(refused.body.error.message).toBe('API key has been revoked');
+      expect(await callsOf(tenantId)).toHaveLength(0);
+    });
+
+    it('refuses a token minted by a rotated key whose overlap has ended since', async () => {
+      const { tenantId, keyId, token } = await mintedToken();
+      await rotateApiKey(operator, { keyId, overlapMs: 0 });
+
+      expectError(await api.redeem(token, { drillKey: 'ma-full-sale' }), 401, 'API_KEY_REVOKED');
+      expect(await callsOf(tenantId)).toHaveLength(0);
+    });
+
+    it("refuses a test-mode token once its live tenant is deactivated: the twin's status is the tenant's", async () => {
+      const { tenant } = await createTestTenant(table);
+      const { apiKey } = await issueApiKey(operator, { tenantId: tenant.tenantId, mode: 'test' });
+      const token = (await api.mint(apiKey, { externalUserId: 'rep_1' })).body.token as string;
+      await setTenantStatus(operator, { tenantId: tenant.tenantId, status: 'inactive' });
+
+      expectError(await api.redeem(token, { drillKey: 'ma-full-sale' }), 403, 'TENANT_INACTIVE');
+    });
+
+    it('redeems a token minted by a rotated key while its overlap lasts', async () => {
+      const { keyId, token } = await mintedToken();
+      await rotateApiKey(operator, { keyId, overlapMs: 3_600_000 });
+
+      expect((await api.redeem(token, { drillKey: 'ma-full-sale' })).status).toBe(200);
+    });
+  });
+
   describe('session token', () => {
     it('refuses a token past its exp with TOKEN_EXPIRED', async () => {
-      const { tenant } = await createTestTenant(table);
+      const { tenant, keyId } = await createTestTenant(table);
       const { token } = await signSessionToken(
-        { tenantId: tenant.tenantId, externalUserId: 'rep_1' },
+        { tenantId: tenant.tenantId, keyId, externalUserId: 'rep_1' },
         new Date(Date.now() - 10 * 60_000),
       );
 

@@ -8,7 +8,6 @@ import {
   setEndpointStatus,
 } from '../../lambdas/backoffice/webhooks/endpointAdministration.js';
 import { createUrlVetter } from '../../lambdas/backoffice/webhooks/outbound.js';
-import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import { testTwinOf } from '../../lambdas/domain/testMode.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
@@ -305,26 +304,7 @@ describe('webhook delivery', () => {
     const other = await setUp();
 
     await scoreCall(await createRedeemedCall(pipeline.table, live.tenantId));
-    const testCallId = newCallId();
-    const now = new Date().toISOString();
-    await createCallStore(pipeline.table).createRedeemedCall(
-      {
-        callId: testCallId,
-        tenantId: testTwinOf(live.tenantId),
-        mode: 'test',
-        sessionId: newSessionId(),
-        source: 'roleplay',
-        externalUserId: 'rep_test',
-        externalAgencyId: null,
-        drillKey: 'ma-full-sale',
-        difficulty: 'Advanced',
-        personaName: 'Margaret Chen',
-        status: 'redeemed',
-        createdAt: now,
-        updatedAt: now,
-      },
-      { jti: `jti-${testCallId}`, expiresAt: new Date(Date.now() + 300_000) },
-    );
+    const testCallId = await createRedeemedCall(pipeline.table, testTwinOf(live.tenantId), 'rep_test');
     await scoreCall(testCallId);
 
     await eventually('the live and the test delivery', () => live.receiver.received[0] && test.receiver.received[0]);

@@ -1,4 +1,8 @@
-import { ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+  TransactionInProgressException,
+} from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { requestsFor } from '../../local/apiRequests.js';
@@ -10,10 +14,12 @@ const table = testTable();
 let invoke: Invoke;
 let apiKey: string;
 let tenantId: string;
+let keyId: string;
 beforeAll(async () => {
   invoke = await loadTestHandlers();
   ({
     apiKey,
+    keyId,
     tenant: { tenantId },
   } = await createTestTenant(table));
 });
@@ -72,7 +78,11 @@ const logLinesSince = (mark: number): Record<string, unknown>[] =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('AWS faults', () => {
-  const database = mockClient(DynamoDBDocumentClient);
+  // Made in beforeAll, after the file's own setup: the tenant must really be written.
+  let database: ReturnType<typeof mockClient>;
+  beforeAll(() => {
+    database = mockClient(DynamoDBDocumentClient);
+  });
   afterEach(() => database.reset());
   afterAll(() => database.restore());
 
@@ -109,7 +119,7 @@ describe('AWS faults', () => {
 
   it('log every line with the request id, and never an API key or a token', async () => {
     database.on(BatchGetCommand).rejects(awsError('ValidationException', { $fault: 'client' }));
-    const { token } = await signSessionToken({ tenantId, externalUserId: 'rep_1' });
+    const { token } = await signSessionToken({ tenantId, keyId, externalUserId: 'rep_1' });
     const mark = written.length;
 
     const result = [await mint(), await redeem(token)];
@@ -135,7 +145,7 @@ describe('a redeem whose transaction is cancelled', () => {
     ['a conflict', 'TransactionConflict'],
     ['throttling', 'ThrottlingError'],
   ])('for %s answers 503, and leaves the token redeemable', async (_case, reason) => {
-    const { token } = await signSessionToken({ tenantId, externalUserId: 'rep_1' });
+    const { token } = await signSessionToken({ tenantId, keyId, externalUserId: 'rep_1' });
     const database = mockClient(DynamoDBDocumentClient);
     database.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({
@@ -156,6 +166,29 @@ describe('a redeem whose transaction is cancelled', () => {
       '2',
     ]);
 
+    expect((await redeem(token)).status).toBe(200);
+  });
+});
+
+describe('a redeem whose first attempt is still in flight when the SDK has given up retrying', () => {
+  it('answers 503, not TOKEN_ALREADY_USED: that attempt may yet fail and leave the token unused', async () => {
+    const { token } = await signSessionToken({ tenantId, keyId, externalUserId: 'rep_1' });
+    const database = mockClient(DynamoDBDocumentClient);
+    database
+      .on(TransactWriteCommand)
+      .rejects(new TransactionInProgressException({ message: 'Transaction is in progress', $metadata: {} }));
+    let inFlight;
+    try {
+      inFlight = await redeem(token);
+    } finally {
+      database.restore();
+    }
+
+    expect([inFlight.status, inFlight.body.error.code, inFlight.headers['Retry-After']]).toEqual([
+      503,
+      'SERVICE_UNAVAILABLE',
+      '2',
+    ]);
     expect((await redeem(token)).status).toBe(200);
   });
 });

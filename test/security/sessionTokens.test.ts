@@ -8,6 +8,7 @@ const table = testTable();
 let api: TestApi;
 let tenantId: string;
 let apiKey: string;
+let keyId: string;
 const secret = new TextEncoder().encode(JSON.parse(testKeys.sessionToken).key as string);
 const kid = JSON.parse(testKeys.sessionToken).kid as string;
 
@@ -15,6 +16,7 @@ beforeAll(async () => {
   api = await startTestApi();
   ({
     apiKey,
+    keyId,
     tenant: { tenantId },
   } = await createTestTenant(table));
 });
@@ -28,6 +30,7 @@ const claims = (overrides: Record<string, unknown> = {}) => ({
   iat: now(),
   exp: now() + 300,
   tid: tenantId,
+  akid: keyId,
   uid: 'rep_1',
   ...overrides,
 });
@@ -83,7 +86,7 @@ describe('forged and broken session tokens get 401, never 500', () => {
     await expect401(await hs(claims(), header), 'INVALID_TOKEN');
   });
 
-  it.each(['exp', 'iat', 'jti', 'iss', 'aud', 'tid', 'uid'])('without %s', async (claim) => {
+  it.each(['exp', 'iat', 'jti', 'iss', 'aud', 'tid', 'uid', 'akid'])('without %s', async (claim) => {
     const payload: Record<string, unknown> = claims();
     delete payload[claim];
     await expect401(await hs(payload), 'INVALID_TOKEN');

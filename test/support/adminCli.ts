@@ -10,11 +10,16 @@ export interface CliResult {
 
 /**
  * Runs `athos-admin` as an operator would (a separate process), against the test table (or
- * `table`), with `--json`. `env` adds to the environment, e.g. ATHOS_ADMIN_NOW to pin its clock.
+ * `table`), with `--json`. `env` adds to the environment, e.g. ATHOS_ADMIN_NOW to pin its clock;
+ * `stdin` is what the operator pipes in.
  */
-export const admin = (args: string[], env: Record<string, string> = {}, table = testTableName): Promise<CliResult> =>
+export const admin = (
+  args: string[],
+  env: Record<string, string> = {},
+  { table = testTableName, stdin = '' }: { table?: string; stdin?: string } = {},
+): Promise<CliResult> =>
   new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [
         'bin/athos-admin.js',
@@ -38,4 +43,6 @@ export const admin = (args: string[], env: Record<string, string> = {}, table = 
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
       },
     );
+    // What an operator pipes in; an empty pipe otherwise, never the test's own stdin.
+    child.stdin?.end(stdin);
   });

@@ -5,6 +5,8 @@ import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
 import { newApiKeyId, newCallId, newSessionId, newTenantId } from '../../lambdas/domain/ids.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import type { TenantRecord } from '../../lambdas/domain/records.js';
+import { isTestTwin, liveTenantOf } from '../../lambdas/domain/testMode.js';
+import { issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import type { Table } from '../../lambdas/store/table.js';
@@ -42,8 +44,9 @@ export const createTestTenant = async (table: Table, options: TestTenantOptions 
   const apiKey = generateApiKey(tenant.tenantId);
   const parsed = parseApiKey(apiKey);
   if (!parsed) throw new Error('generated key does not parse');
+  const keyId = newApiKeyId(tenant.tenantId);
   await tenants.createApiKey({
-    keyId: newApiKeyId(tenant.tenantId),
+    keyId,
     tenantId: tenant.tenantId,
     keyHash: parsed.hash,
     displayPrefix: parsed.displayPrefix,
@@ -52,15 +55,42 @@ export const createTestTenant = async (table: Table, options: TestTenantOptions 
     createdAt: now,
     expiresAt: options.keyExpiresAt ?? null,
   });
-  return { tenant, apiKey };
+  return { tenant, apiKey, keyId };
 };
 
+/**
+ * The id of a key of the tenant, as the key that minted a session a call was redeemed with; a
+ * tenant made without a key (as `tenant create` makes one) is given its first.
+ */
+const someKeyOf = async (table: Table, actingTenantId: string): Promise<string> => {
+  const tenants = createTenantStore(table);
+  // A test twin's keys are its live tenant's.
+  const tenantId = liveTenantOf(actingTenantId);
+  const [key] = await tenants.listApiKeys(tenantId);
+  if (key) return key.keyId;
+  const { record } = await issueApiKey({ tenants, clock: systemClock, actor: 'test fixture' }, { tenantId });
+  return record.keyId;
+};
+
+/** A scored call to seed: redeemed with a key of its tenant that the seeding finds. */
+export type SeedCallSpec = Omit<ScoredCallSpec, 'keyId'>;
+
 /** Scored calls as the pipeline would leave them, written a few at a time. @returns their ids */
-export const seedScoredCalls = async (table: Table, specs: readonly ScoredCallSpec[]): Promise<string[]> => {
+export const seedScoredCalls = async (table: Table, specs: readonly SeedCallSpec[]): Promise<string[]> => {
   const ports = { calls: createCallStore(table), clock: systemClock };
+  const keyIds = new Map<string, string>();
+  for (const tenantId of new Set(specs.map((spec) => spec.tenantId))) {
+    keyIds.set(tenantId, await someKeyOf(table, tenantId));
+  }
   const ids: string[] = [];
   for (let i = 0; i < specs.length; i += 25) {
-    ids.push(...(await Promise.all(specs.slice(i, i + 25).map((spec) => createScoredCall(ports, spec)))));
+    ids.push(
+      ...(await Promise.all(
+        specs
+          .slice(i, i + 25)
+          .map((spec) => createScoredCall(ports, { ...spec, keyId: keyIds.get(spec.tenantId) ?? '' })),
+      )),
+    );
   }
   return ids;
 };
@@ -79,7 +109,7 @@ export const itemsOfTenant = async (table: Table, tenantId: string): Promise<Rec
   return items.sort((a, b) => `${String(a.pk)}${String(a.sk)}`.localeCompare(`${String(b.pk)}${String(b.sk)}`));
 };
 
-/** A call a rep redeemed that the pipeline has not scored yet. @returns its id */
+/** A call a rep redeemed (in test mode for a test twin) that the pipeline has not scored yet. @returns its id */
 export const createRedeemedCall = async (table: Table, tenantId: string, externalUserId = 'rep_a'): Promise<string> => {
   const now = new Date().toISOString();
   const callId = newCallId();
@@ -87,6 +117,7 @@ export const createRedeemedCall = async (table: Table, tenantId: string, externa
     {
       callId,
       tenantId,
+      ...(isTestTwin(tenantId) ? { mode: 'test' as const } : {}),
       sessionId: newSessionId(),
       source: 'roleplay',
       externalUserId,
@@ -98,7 +129,11 @@ export const createRedeemedCall = async (table: Table, tenantId: string, externa
       createdAt: now,
       updatedAt: now,
     },
-    { jti: randomBytes(18).toString('base64url'), expiresAt: new Date(Date.now() + 300_000) },
+    {
+      jti: randomBytes(18).toString('base64url'),
+      expiresAt: new Date(Date.now() + 300_000),
+      mintedBy: { tenantId: liveTenantOf(tenantId), keyId: await someKeyOf(table, tenantId) },
+    },
   );
   return callId;
 };

@@ -4,7 +4,7 @@ import { testIssuer, testKeys } from './testSettings.js';
 
 /** Session tokens signed with the handlers' own test key, at any time a test needs. */
 export const signSessionToken = async (
-  subject: { tenantId: string; externalUserId: string; externalAgencyId?: string },
+  subject: { tenantId: string; keyId: string; externalUserId: string; externalAgencyId?: string },
   issuedAt: Date = new Date(),
 ) => {
   const tokens = createSessionTokenSigner(

@@ -36,6 +36,12 @@ describe('Lambda configuration', () => {
     });
   });
 
+  it('takes a DynamoDB request timeout', () => {
+    expect(readConfig({ ...base, DYNAMODB_TIMEOUT_MS: '3000' })).toMatchObject({
+      dynamoTimeoutMs: 3000,
+    });
+  });
+
   it.each([
     [{ TABLE_NAME: '' }, 'TABLE_NAME'],
     [{ SESSION_TOKEN_TTL_SECONDS: '59' }, 'SESSION_TOKEN_TTL_SECONDS'],
@@ -44,6 +50,8 @@ describe('Lambda configuration', () => {
     [{ CONNECTION_URL: 'voice.example' }, 'CONNECTION_URL'],
     [{ CONNECTION_URL: 'ftp://voice.example' }, 'CONNECTION_URL'],
     [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, 'DYNAMODB_ENDPOINT'],
+    [{ DYNAMODB_TIMEOUT_MS: '50' }, 'DYNAMODB_TIMEOUT_MS'],
+    [{ DYNAMODB_TIMEOUT_MS: '1.5s' }, 'DYNAMODB_TIMEOUT_MS'],
   ])('refuses %j, naming the setting', (bad, name) => {
     expect(() => readConfig({ ...base, ...bad })).toThrow(`Invalid configuration: check ${name}`);
   });

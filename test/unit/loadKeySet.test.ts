@@ -11,6 +11,8 @@ beforeAll(async () => {
   // Stands in for the Parameters and Secrets Lambda Extension.
   server = createServer((request, response) => {
     seen.push({ url: request.url, token: request.headers['x-aws-parameters-secrets-token'] as string });
+    // Accepts the request and never answers, like an extension that is stuck.
+    if (request.headers['x-aws-parameters-secrets-token'] === 'hang') return;
     if (request.headers['x-aws-parameters-secrets-token'] === 'fail-503') {
       response.writeHead(503).end();
       return;
@@ -26,7 +28,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 
 const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:athos/session-AbCdEf';
 
@@ -68,6 +76,15 @@ describe('loading a key set', () => {
     });
     await expect(loading).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
+
+  it('is a retryable SERVICE_UNAVAILABLE when the extension never answers', async () => {
+    const loading = loadKeySet('cursor', {
+      CURSOR_SECRET_ARN: arn,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+      AWS_SESSION_TOKEN: 'hang',
+    });
+    await expect(loading).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  }, 20_000);
 
   it('prefers a key set given inline (local runs)', async () => {
     const keys = await loadKeySet('cursor', { CURSOR_KEYS: JSON.stringify(keySet), CURSOR_SECRET_ARN: arn });

@@ -13,11 +13,11 @@ const signerAt = (date: Date) => createSessionTokenSigner(keys, options, { now: 
 const verifierAt = (date: Date) => createSessionTokenVerifier(keys, options, { now: () => date });
 const signer = signerAt(now);
 const verifier = verifierAt(now);
-const subject = { tenantId: 'tnt_0123456789abcdef', externalUserId: 'rep_1' };
+const subject = { tenantId: 'tnt_0123456789abcdef', keyId: 'key_0123456789abcdef_0123456789', externalUserId: 'rep_1' };
 
 /** jose, an independent implementation, forges the tokens below. */
 const hs256 = (claims: Record<string, unknown>, header: Record<string, unknown> = {}, alg = 'HS256') =>
-  new SignJWT({ tid: subject.tenantId, uid: 'rep_1', ...claims })
+  new SignJWT({ tid: subject.tenantId, akid: subject.keyId, uid: 'rep_1', ...claims })
     .setProtectedHeader({ alg, kid: 's1', ...header })
     .sign(new TextEncoder().encode(secret));
 const baseClaims = () => ({
@@ -47,6 +47,7 @@ describe('session tokens', () => {
     expect(verifier.verify(token)).toEqual({
       jti,
       tenantId: subject.tenantId,
+      keyId: subject.keyId,
       externalUserId: 'rep_1',
       externalAgencyId: 'agency_1',
       expiresAt,
@@ -64,6 +65,7 @@ describe('session tokens', () => {
     });
     expect(payload).toMatchObject({
       tid: subject.tenantId,
+      akid: subject.keyId,
       uid: 'rep_1',
       iat: baseClaims().iat,
       exp: baseClaims().exp,
@@ -103,7 +105,11 @@ describe('session tokens', () => {
   });
 
   it.each<[string, () => Promise<string>]>([
-    ['alg none', async () => new UnsecuredJWT({ ...baseClaims(), tid: subject.tenantId, uid: 'rep_1' }).encode()],
+    [
+      'alg none',
+      async () =>
+        new UnsecuredJWT({ ...baseClaims(), tid: subject.tenantId, akid: subject.keyId, uid: 'rep_1' }).encode(),
+    ],
     ['HS512', () => hs256(baseClaims(), {}, 'HS512')],
     ['another issuer', () => hs256({ ...baseClaims(), iss: 'someone-else' })],
     ['another audience', () => hs256({ ...baseClaims(), aud: 'athos-voice' })],
@@ -134,6 +140,8 @@ describe('session tokens', () => {
     ['a typ other than JWT', () => hs256(baseClaims(), { typ: 'at+jwt' })],
     ['a tenant claim of the wrong shape', () => hs256({ ...baseClaims(), tid: 'tenant' })],
     ['a rep claim that is not text', () => hs256({ ...baseClaims(), uid: 7 })],
+    ['no minting key (akid)', () => hs256({ ...baseClaims(), akid: undefined })],
+    ['a minting key claim of the wrong shape', () => hs256({ ...baseClaims(), akid: 'key_1' })],
     ['an exp that is text', () => hs256({ ...baseClaims(), exp: String(baseClaims().exp) })],
     ...(['exp', 'iat', 'jti', 'iss', 'aud'] as const).map((claim): [string, () => Promise<string>] => [
       `no ${claim}`,

@@ -20,6 +20,10 @@ export interface paths {
          *     returned `token` to the browser, which passes it to `AthosRoleplay.create({ token })`.
          *
          *     This endpoint does **not** accept cross-origin (CORS) requests — never call it from a browser.
+         *
+         *     `externalUserId` and `externalAgencyId` are 1–256 characters of Unicode text without control
+         *     characters (Unicode category Cc: NUL, tab, line breaks, escapes). The body must be UTF-8.
+         *     Anything else is a `400 INVALID_REQUEST` whose message names the field, or the body.
          */
         post: operations["mintSession"];
         delete?: never;
@@ -66,7 +70,8 @@ export interface paths {
          *     (`endedAt` descending), cursor-paginated. This is a manager-history read, not a webhook
          *     reconciliation feed.
          *
-         *     Server-to-server only (no CORS).
+         *     Server-to-server only (no CORS). The `externalUserId` and `externalAgencyId` filters, like
+         *     the ids they match, may not contain control characters.
          */
         get: operations["listCalls"];
         put?: never;
@@ -474,6 +479,20 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
+            /**
+             * @description The tenant was deactivated after the token was minted (`TENANT_INACTIVE`). A token whose
+             *     minting API key was revoked since is a 401 `API_KEY_REVOKED`. Either way the token stays
+             *     unused and no call is created.
+             */
+            403: {
+                headers: {
+                    "X-Athos-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
