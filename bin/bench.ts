@@ -283,7 +283,9 @@ const measureWebhooks = async (dynamoEndpoint: string) => {
     );
     budget(
       `webhook burst ${i + 1}: nothing pending or dead-lettered`,
-      burst.nothingStuck ? 'yes' : 'no',
+      burst.nothingStuck
+        ? 'yes'
+        : `${burst.leftOver.pending} pending, ${burst.leftOver.failed} failed, ${burst.leftOver.deadLettered} DLQ`,
       'yes',
       burst.nothingStuck,
     );
