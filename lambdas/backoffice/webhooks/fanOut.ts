@@ -45,9 +45,11 @@ const deliveryOf = (endpoint: WebhookEndpointRecord, event: OutboxEvent, now: st
 
 /**
  * Turns one outbox entry into deliveries on the queue (the table stream's consumer).
- * 1. An event goes to each endpoint of its tenant, in its mode, subscribed to its type (a test
- *    event to its one endpoint). A disabled endpoint gets the delivery as failed, so it can be
- *    replayed once the endpoint is enabled again.
+ * 1. An event goes to each endpoint of its tenant, in its mode, subscribed to its type, that
+ *    existed when the event was recorded (a test event to its one endpoint). The last condition
+ *    makes a record handled again (a retried batch, a restarted local stream) reach the same
+ *    endpoints as the first time, never one added since. A disabled endpoint gets the delivery as
+ *    failed, so it can be replayed once the endpoint is enabled again.
  * 2. Deliveries are written before they are queued, and written once: a stream record handled
  *    twice queues again only what was never attempted.
  * 3. A redelivery request (replay) queues the deliveries it names.
@@ -65,7 +67,8 @@ export const fanOut = async (ports: FanOutPorts, entry: OutboxEntry): Promise<vo
       endpoint !== undefined &&
       endpoint.tenantId === entry.tenantId &&
       endpoint.mode === entry.mode &&
-      (entry.targetEndpointId !== undefined || endpoint.events.includes(entry.type)),
+      (entry.targetEndpointId !== undefined ||
+        (endpoint.events.includes(entry.type) && endpoint.createdAt <= entry.occurredAt)),
   );
   if (subscribed.length === 0) return;
   const now = ports.clock.now().toISOString();
