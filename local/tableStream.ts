@@ -1,7 +1,9 @@
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLog } from '../lambdas/log.js';
+import { randomUUID } from 'node:crypto';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createLogger } from '../lambdas/observability/log.js';
+import { lambdaContext } from './gateway.js';
 
-const log = createLog('warn');
+const log = createLogger('warn');
 
 /**
  * Lambda's DynamoDB stream event source, locally: reads the table's stream on DynamoDB Local and
@@ -21,7 +23,7 @@ export interface StreamFilter {
 export interface TableStreamSourceOptions {
   readonly dynamoEndpoint: string;
   readonly tableName: string;
-  readonly handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  readonly handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
   readonly filter: StreamFilter;
   /** @default 100 */
   readonly batchSize?: number;
@@ -117,7 +119,7 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
       while (batch.length > 0 && !stopping) {
         let failedFrom: string | undefined;
         try {
-          const response = await options.handler({ Records: batch });
+          const response = await options.handler({ Records: batch }, lambdaContext(randomUUID()));
           failedFrom = response?.batchItemFailures?.[0]?.itemIdentifier;
         } catch {
           failedFrom = batch[0]?.dynamodb?.SequenceNumber;
@@ -153,7 +155,7 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
           }
         }
       } catch (error) {
-        if (!stopping) log('warn', 'local table stream read failed; retrying', { error: (error as Error).message });
+        if (!stopping) log.warn('local table stream read failed; retrying', { error: (error as Error).message });
         await pause(1_000);
       }
       if (read === 0) await pause(options.idleMs ?? 100);

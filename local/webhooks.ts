@@ -1,4 +1,4 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { outboxStreamFilter } from '../lambdas/store/webhooks/outbox.js';
 import { webhookSealingKeysSetting } from '../lambdas/tokens/webhookSecretSealer.js';
 import { LocalQueue } from './queue.js';
@@ -80,6 +80,7 @@ export const startLocalWebhooks = async (options: {
 }): Promise<LocalWebhooks> => {
   const fanOut = (await import('../lambdas/handlers/webhookFanOut.js')).handler as (
     event: DynamoDBStreamEvent,
+    context: Context,
   ) => Promise<DynamoDBBatchResponse>;
   const loaded = (await import('../lambdas/handlers/webhookSender.js')).handler as unknown as QueueHandler;
   const sender = options.wrapSender?.(loaded) ?? loaded;
