@@ -56,13 +56,16 @@ export const createScoredCall = async (
     expiresAt: new Date(startedAt.getTime() + 300_000),
     mintedBy: { tenantId: liveTenantOf(spec.tenantId), keyId: spec.keyId },
   });
-  await completeCall({ ...ports, metrics: noMetrics }, {
-    callId: call.callId,
-    startedAt: startedAt.toISOString(),
-    endedAt: spec.endedAt.toISOString(),
-    transcript: sampleTranscript(persona.name),
-    score: sampleScore(),
-  });
+  await completeCall(
+    { ...ports, metrics: noMetrics },
+    {
+      callId: call.callId,
+      startedAt: startedAt.toISOString(),
+      endedAt: spec.endedAt.toISOString(),
+      transcript: sampleTranscript(persona.name),
+      score: sampleScore(),
+    },
+  );
   return call.callId;
 };
 

@@ -13,10 +13,7 @@ import { recordCallEvent, type RecordCallEventPorts } from './recordCallEvent.js
  * 2. Record it; a call that is not redeemed and unscored is refused.
  * @throws AthosError INVALID_REQUEST past the contract's limits, CALL_NOT_FOUND for no such redeemed call
  */
-export const completeCall = async (
-  ports: RecordCallEventPorts,
-  report: ScoredCallReport,
-) => {
+export const completeCall = async (ports: RecordCallEventPorts, report: ScoredCallReport) => {
   const startedAt = new Date(report.startedAt);
   const endedAt = new Date(report.endedAt);
   const now = ports.clock.now().toISOString();

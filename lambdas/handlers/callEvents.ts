@@ -19,14 +19,17 @@ const ports = {
 };
 
 /** The call-events queue's consumer: each message recorded, or set aside with its reason. */
-export const handler = createQueueHandler(invocationReporter('consumeCallEvent', config), async (record, { log, metrics }) => {
-  const outcome = await consumeCallEvent({ ...ports, metrics }, { messageId: record.messageId, body: record.body });
-  log[outcome.result === 'setAside' ? 'warn' : 'info'](`call event ${outcome.result}`, {
-    messageId: record.messageId,
-    eventId: outcome.eventId,
-    callId: outcome.callId,
-    ...(outcome.result === 'recorded' ? { status: outcome.status } : {}),
-    ...(outcome.result === 'unchanged' ? { why: outcome.why } : {}),
-    ...(outcome.result === 'setAside' ? { reason: outcome.reason } : {}),
-  });
-});
+export const handler = createQueueHandler(
+  invocationReporter('consumeCallEvent', config),
+  async (record, { log, metrics }) => {
+    const outcome = await consumeCallEvent({ ...ports, metrics }, { messageId: record.messageId, body: record.body });
+    log[outcome.result === 'setAside' ? 'warn' : 'info'](`call event ${outcome.result}`, {
+      messageId: record.messageId,
+      eventId: outcome.eventId,
+      callId: outcome.callId,
+      ...(outcome.result === 'recorded' ? { status: outcome.status } : {}),
+      ...(outcome.result === 'unchanged' ? { why: outcome.why } : {}),
+      ...(outcome.result === 'setAside' ? { reason: outcome.reason } : {}),
+    });
+  },
+);

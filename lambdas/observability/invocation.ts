@@ -73,7 +73,10 @@ export const reportInvocation = async <T>(
     return result;
   } catch (error) {
     // The name only: an AWS error's message can carry table names and ARNs.
-    invocation.log.error('invocation', { errorName: error instanceof Error ? error.name : 'Error', durationMs: durationMs() });
+    invocation.log.error('invocation', {
+      errorName: error instanceof Error ? error.name : 'Error',
+      durationMs: durationMs(),
+    });
     throw error;
   } finally {
     reporter.finish(invocation);

@@ -166,7 +166,8 @@ export class ApiAlarms extends Construct {
         period,
       }),
       threshold: 1,
-      description: 'Webhook deliveries failed for good (retries spent, or the endpoint disabled): resellers missed events.',
+      description:
+        'Webhook deliveries failed for good (retries spent, or the endpoint disabled): resellers missed events.',
     });
 
     if (props.alarmEmail) {

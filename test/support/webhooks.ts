@@ -31,6 +31,8 @@ export const startWebhookPipeline = async (
     retrySchedule?: string;
     visibilityTimeoutMs?: number;
     wrapSender?: Parameters<typeof startLocalWebhooks>[0]['wrapSender'];
+    /** The handlers' LOG_LEVEL; unset, `silent`. */
+    logLevel?: string;
   } = {},
 ) => {
   const tableName = `athos-webhooks-${randomBytes(4).toString('hex')}`;
@@ -42,7 +44,7 @@ export const startWebhookPipeline = async (
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamoEndpoint(),
     AWS_REGION: 'us-east-1',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logLevel ?? 'silent',
     ...localWebhookEnvironment({
       sqsEndpoint,
       sealingKeys: testWebhookSealingKeys,
