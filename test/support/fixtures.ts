@@ -110,9 +110,13 @@ export const itemsOfTenant = async (table: Table, tenantId: string): Promise<Rec
 };
 
 /** A call a rep redeemed (in test mode for a test twin) that the pipeline has not scored yet. @returns its id */
-export const createRedeemedCall = async (table: Table, tenantId: string, externalUserId = 'rep_a'): Promise<string> => {
+export const createRedeemedCall = async (
+  table: Table,
+  tenantId: string,
+  externalUserId = 'rep_a',
+  callId = newCallId(),
+): Promise<string> => {
   const now = new Date().toISOString();
-  const callId = newCallId();
   await createCallStore(table).createRedeemedCall(
     {
       callId,
