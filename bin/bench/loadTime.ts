@@ -10,10 +10,15 @@ export interface LoadTime {
   readonly processMs: number;
 }
 
-/** What a cold handler reads at module load; no network is touched. */
+/** What a cold handler reads at module load (the back-office ones name their queues and key); no network is touched. */
+const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`;
 const handlerEnvironment = {
   ...process.env,
   TABLE_NAME: 'bench',
+  CALL_EVENTS_QUEUE_URL: queueUrl('call-events'),
+  CALL_EVENTS_DEAD_LETTER_QUEUE_URL: queueUrl('call-events-dlq'),
+  WEBHOOK_DELIVERY_QUEUE_URL: queueUrl('webhook-deliveries'),
+  WEBHOOK_KMS_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/bench',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -38,6 +38,8 @@ export interface BurstResult {
   readonly allDelivered: boolean;
   readonly duplicatesOnlyAfterFailures: boolean;
   readonly nothingStuck: boolean;
+  /** What was left when the run ended: deliveries not succeeded, by status, and new dead letters. */
+  readonly leftOver: { readonly pending: number; readonly failed: number; readonly deadLettered: number };
   readonly latencyMs: { readonly p50: number; readonly p99: number };
   readonly deliveriesPerSecond: number;
   readonly failedAttempts: number;
@@ -102,6 +104,8 @@ export const runWebhookBurst = async (
   onProgress: (delivered: number, expected: number) => void,
 ): Promise<BurstResult> => {
   const { table } = pipeline;
+  // The pipeline serves every run: only what this run adds to its dead-letter queue is this run's.
+  const deadLettersBefore = pipeline.queues.deadLetters.size;
   const ports = {
     tenants: createTenantStore(table),
     endpoints: createWebhookEndpointStore(table),
@@ -240,7 +244,14 @@ export const runWebhookBurst = async (
     allDelivered: deliveredAt.size === calls * 3,
     duplicatesOnlyAfterFailures,
     nothingStuck:
-      pendingOrFailed.length === 0 && pipeline.queues.deliveries.size === 0 && pipeline.queues.deadLetters.size === 0,
+      pendingOrFailed.length === 0 &&
+      pipeline.queues.deliveries.size === 0 &&
+      pipeline.queues.deadLetters.size === deadLettersBefore,
+    leftOver: {
+      pending: pendingOrFailed.filter((delivery) => delivery.status === 'pending').length,
+      failed: pendingOrFailed.filter((delivery) => delivery.status === 'failed').length,
+      deadLettered: pipeline.queues.deadLetters.size - deadLettersBefore,
+    },
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
     deliveriesPerSecond: deliveredAt.size / Math.max(0.001, (finished - started) / 1000),
     failedAttempts: attempts.filter((attempt) => !attempt.ok).length,
