@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { outboundPolicies, type OutboundPolicy } from './domain/outboundAddresses.js';
 import type { ApiMode } from './domain/testMode.js';
 import { defaultRetrySchedule, parseRetrySchedule } from './domain/webhookRetries.js';
-import { logLevels, type LogLevel } from './log.js';
+import { parseLogThreshold, type LogThreshold } from './observability/log.js';
 
 /**
  * The Lambda's settings, read from the environment once per cold start and checked by one schema,
@@ -12,6 +12,8 @@ import { logLevels, type LogLevel } from './log.js';
 /** A URL of one of these schemes; the checks zod's `url()` adds are not worth their bytes here. */
 const urlOf = (...schemes: string[]) =>
   z.string().check(z.regex(new RegExp(`^(${schemes.join('|')})://[^\\s/$.?#][^\\s]*$`, 'i')));
+
+const logThreshold = z.string().check(z.refine((level) => parseLogThreshold(level) !== undefined));
 
 const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -48,7 +50,12 @@ const configSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: z.optional(z.string().check(z.refine((text) => parseRetrySchedule(text) !== undefined))),
   /** `public` (AWS): https to public addresses only; `local` also allows http and loopback. */
   WEBHOOK_OUTBOUND_POLICY: z._default(z.enum(outboundPolicies), 'public'),
-  LOG_LEVEL: z.optional(z.enum(logLevels)),
+  /** Set by Lambda from the function's application log level (TRACE … FATAL); it filters by it too. */
+  AWS_LAMBDA_LOG_LEVEL: z.optional(logThreshold),
+  /** Local runs and tests: `debug`, `info`, `warn`, `error` or `silent`. */
+  LOG_LEVEL: z.optional(logThreshold),
+  /** Where the business metrics go: one namespace per stage (`observability/metricCatalog.ts`). */
+  METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1), z.maxLength(255)), 'AthosExternalApi/local'),
 });
 
 export interface Config {
@@ -69,8 +76,10 @@ export interface Config {
   readonly webhookKmsKeyId?: string;
   readonly webhookRetrySchedule: readonly number[];
   readonly webhookOutboundPolicy: OutboundPolicy;
-  /** Unset: `info`. */
-  readonly logLevel?: LogLevel;
+  /** Lambda's application log level where it sets one, else LOG_LEVEL, else `info`. */
+  readonly logLevel: LogThreshold;
+  /** Where the business metrics go: one namespace per stage. */
+  readonly metricsNamespace: string;
 }
 
 export const readConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
@@ -104,7 +113,8 @@ export const readConfig = (env: Readonly<Record<string, string | undefined>>): C
       ? (parseRetrySchedule(value.WEBHOOK_RETRY_SCHEDULE) as number[])
       : defaultRetrySchedule,
     webhookOutboundPolicy: value.WEBHOOK_OUTBOUND_POLICY,
-    ...(value.LOG_LEVEL ? { logLevel: value.LOG_LEVEL } : {}),
+    logLevel: parseLogThreshold(value.AWS_LAMBDA_LOG_LEVEL ?? value.LOG_LEVEL ?? 'info') ?? 'info',
+    metricsNamespace: value.METRICS_NAMESPACE,
   };
 };
 

@@ -1,12 +1,17 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ApplicationLogLevel } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routeList } from '../lambdas/http/routes.js';
+import { metricsNamespaceFor } from '../lambdas/observability/metricCatalog.js';
 import { ApiAlarms } from './constructs/apiAlarms.js';
+import { ApiDashboard } from './constructs/apiDashboard.js';
+import { ApiFunction } from './constructs/apiFunction.js';
 import { ApiHandlers } from './constructs/apiHandlers.js';
 import { CallEvents } from './constructs/callEvents.js';
 import { DataTable } from './constructs/dataTable.js';
 import { ExternalApi } from './constructs/externalApi.js';
+import { LogQueries } from './constructs/logQueries.js';
 import { SigningKeys } from './constructs/signingKeys.js';
 import { WebhookDelivery } from './constructs/webhookDelivery.js';
 import type { StageConfig } from './stageConfig.js';
@@ -17,8 +22,13 @@ export interface AthosExternalApiStackProps extends StackProps {
   readonly projectRoot: string;
 }
 
-/** The Athos External API in one account and region: table, keys, handlers, API, webhooks and alarms. */
+/**
+ * The Athos External API in one account and region: table, keys, handlers, API, webhooks, and what
+ * it takes to run them: alarms, a dashboard and saved log queries.
+ */
 export class AthosExternalApiStack extends Stack {
+  readonly dashboard: ApiDashboard;
+
   constructor(scope: Construct, id: string, props: AthosExternalApiStackProps) {
     super(scope, id, props);
     const { config } = props;
@@ -34,7 +44,8 @@ export class AthosExternalApiStack extends Stack {
       logRetention,
       projectRoot: props.projectRoot,
     });
-    const { api } = new ExternalApi(this, 'Api', { routes: routeList, functions, config, logRetention });
+    const { api, accessLogs } = new ExternalApi(this, 'Api', { routes: routeList, functions, config, logRetention });
+    const metricsNamespace = metricsNamespaceFor(config.stageName);
     const callEvents = new CallEvents(this, 'CallEvents', {
       table,
       producers: config.callEventProducers,
@@ -47,11 +58,39 @@ export class AthosExternalApiStack extends Stack {
       routes: routeList,
       functions,
       table,
+      metricsNamespace,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
     const webhooks = new WebhookDelivery(this, 'Webhooks', { table, logRetention, projectRoot: props.projectRoot });
     alarms.notify(callEvents.deadLetterAlarm);
     for (const alarm of webhooks.alarms) alarms.notify(alarm);
+
+    // Every function of the stage, whichever construct made it, logs at the stage's level and
+    // writes its metrics to the stage's namespace.
+    const allFunctions = this.node.findAll().filter((node): node is ApiFunction => node instanceof ApiFunction);
+    for (const fn of allFunctions) fn.observe({ logLevel: applicationLogLevels[config.logLevel], metricsNamespace });
+    this.dashboard = new ApiDashboard(this, 'Dashboard', {
+      api,
+      routes: routeList,
+      functions,
+      table,
+      metricsNamespace,
+    });
+    this.dashboard.addQueueDepth('Call events', callEvents.queue);
+    this.dashboard.addQueueDepth('Call events set aside (dead letters)', callEvents.deadLetterQueue);
+    this.dashboard.addQueueDepth('Webhook deliveries', webhooks.queue);
+    this.dashboard.addQueueDepth('Webhook dead letters', webhooks.deadLetterQueue);
+    new LogQueries(this, 'Queries', {
+      folder: this.stackName,
+      functionLogs: allFunctions.map((fn) => fn.logGroup),
+      accessLogs,
+    });
+    if (config.logLevel === 'warn' || config.logLevel === 'error') {
+      Annotations.of(this).addWarningV2(
+        'athos:logLevel',
+        `At ${config.logLevel}, Lambda drops the request lines the saved queries read and the metric lines the dashboard and business alarms read.`,
+      );
+    }
 
     new CfnOutput(this, 'CallEventsQueueUrl', {
       value: callEvents.queue.queueUrl,
@@ -68,6 +107,10 @@ export class AthosExternalApiStack extends Stack {
         description: `Point ${config.domainName} at this name (CNAME or alias)`,
       });
     }
+    new CfnOutput(this, 'DashboardName', {
+      value: this.dashboard.dashboard.dashboardName,
+      description: 'The CloudWatch dashboard of this stage (docs/observability.md)',
+    });
     new CfnOutput(this, 'TableName', {
       value: table.tableName,
       description: 'The DynamoDB table (for athos-admin --table)',
@@ -80,3 +123,10 @@ export class AthosExternalApiStack extends Stack {
     }
   }
 }
+
+const applicationLogLevels: Record<StageConfig['logLevel'], ApplicationLogLevel> = {
+  debug: ApplicationLogLevel.DEBUG,
+  info: ApplicationLogLevel.INFO,
+  warn: ApplicationLogLevel.WARN,
+  error: ApplicationLogLevel.ERROR,
+};

@@ -55,6 +55,12 @@ const stageConfigSchema = z.object({
   alarmEmail: z.optional(z.email()),
   webAclArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\//))),
   logRetentionDays: z._default(fromText(z.int().check(z.refine((days) => logRetentionDays.includes(days)))), 90),
+  /**
+   * The functions' application log level: Lambda drops lines below it. Above `info` it also drops
+   * the request lines the saved queries read and the metric lines the dashboard and business
+   * alarms read (an EMF line is an info line).
+   */
+  logLevel: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   /** Who may send call events: AWS account ids or IAM role ARNs, comma-separated or a JSON array. */
   callEventProducers: z._default(
     z.pipe(

@@ -24,7 +24,7 @@ export interface LocalApiSettings {
   readonly environment?: Record<string, string>;
   /** Wraps a route's handler, e.g. so the simulator hears of each redeem. */
   readonly wrapHandler?: (route: Route, handler: ProxyHandler) => ProxyHandler;
-  /** The handlers' LOG_LEVEL (`info`, `warn`, `error` or `silent`); unset, `info`. */
+  /** The handlers' LOG_LEVEL (`debug`, `info`, `warn`, `error` or `silent`); unset, `info`. */
   readonly logLevel?: string;
 }
 

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ProxyHandler } from './gateway.js';
+import { lambdaContext, type ProxyHandler } from './gateway.js';
 import type { Route } from '../lambdas/http/routes.js';
-import { createLog } from '../lambdas/log.js';
+import { parseLogThreshold, createLogger } from '../lambdas/observability/log.js';
 import { useEnvironment } from '../lambdas/environment.js';
 import { callKey } from '../lambdas/store/keys.js';
 import type { Table } from '../lambdas/store/table.js';
@@ -120,7 +121,7 @@ export const startBackOffice = async (
   options: { table: Table; simulator: boolean; environment: Record<string, string> },
 ): Promise<BackOffice> => {
   useEnvironment({ ...options.environment, ...callEvents.environment });
-  const log = createLog(options.environment.LOG_LEVEL as never);
+  const log = createLogger(parseLogThreshold(options.environment.LOG_LEVEL ?? 'info') ?? 'info');
   const { handler: consume } = await import('../lambdas/handlers/callEvents.js');
   const consumer = startQueueEventSource({ queue: callEvents.queues.events, handler: consume });
   const simulate = options.simulator ? (await import('../lambdas/handlers/simulateCalls.js')).handler : undefined;
@@ -130,7 +131,7 @@ export const startBackOffice = async (
     const { Item } = await options.table.db.send(
       new GetCommand({ TableName: options.table.name, Key: callKey(callId), ConsistentRead: true }),
     );
-    if (Item && simulate) await simulate(insertEventOf(Item));
+    if (Item && simulate) await simulate(insertEventOf(Item), lambdaContext(randomUUID()));
   };
 
   return {
@@ -141,7 +142,7 @@ export const startBackOffice = async (
         if (result.statusCode === 200) {
           const { callId } = JSON.parse(result.body) as { callId: string };
           const played = play(callId)
-            .catch((error: unknown) => log('error', 'simulator failed', { callId, error: (error as Error).name }))
+            .catch((error: unknown) => log.error('simulator failed', { callId, error: (error as Error).name }))
             .finally(() => pending.delete(played));
           pending.add(played);
         }

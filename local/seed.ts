@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { choosePersona, findDrill } from '../lambdas/domain/drills.js';
 import { newCallId, newSessionId } from '../lambdas/domain/ids.js';
-import type { CallStore, Clock } from '../lambdas/domain/ports.js';
+import { noMetrics, type CallStore, type Clock } from '../lambdas/domain/ports.js';
 import type { CallRecord } from '../lambdas/domain/records.js';
 import { liveTenantOf } from '../lambdas/domain/testMode.js';
 import { completeCall } from '../lambdas/backoffice/completeCall.js';
@@ -56,13 +56,16 @@ export const createScoredCall = async (
     expiresAt: new Date(startedAt.getTime() + 300_000),
     mintedBy: { tenantId: liveTenantOf(spec.tenantId), keyId: spec.keyId },
   });
-  await completeCall(ports, {
-    callId: call.callId,
-    startedAt: startedAt.toISOString(),
-    endedAt: spec.endedAt.toISOString(),
-    transcript: sampleTranscript(persona.name),
-    score: sampleScore(),
-  });
+  await completeCall(
+    { ...ports, metrics: noMetrics },
+    {
+      callId: call.callId,
+      startedAt: startedAt.toISOString(),
+      endedAt: spec.endedAt.toISOString(),
+      transcript: sampleTranscript(persona.name),
+      score: sampleScore(),
+    },
+  );
   return call.callId;
 };
 

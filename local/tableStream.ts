@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createLog } from '../lambdas/log.js';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createLogger } from '../lambdas/observability/log.js';
+import { lambdaContext } from './gateway.js';
 
-const log = createLog('warn');
+const log = createLogger('warn');
 
 /**
  * Lambda's DynamoDB stream event source, locally: reads the table's stream on DynamoDB Local and
@@ -23,7 +25,7 @@ export interface StreamFilter {
 export interface TableStreamSourceOptions {
   readonly dynamoEndpoint: string;
   readonly tableName: string;
-  readonly handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  readonly handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
   readonly filter: StreamFilter;
   /** @default 100 */
   readonly batchSize?: number;
@@ -138,7 +140,7 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
         return ShardIterator ? String(ShardIterator) : undefined;
       } catch (error) {
         // The stream keeps records for 24 hours: past that, what is left starts at the oldest.
-        log('warn', 'local table stream position expired; reading the shard from its oldest record', {
+        log.warn('local table stream position expired; reading the shard from its oldest record', {
           shardId,
           error: (error as Error).message,
         });
@@ -175,7 +177,7 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
       while (batch.length > 0 && !stopping) {
         let failedFrom: string | undefined;
         try {
-          const response = await options.handler({ Records: batch });
+          const response = await options.handler({ Records: batch }, lambdaContext(randomUUID()));
           failedFrom = response?.batchItemFailures?.[0]?.itemIdentifier;
         } catch {
           failedFrom = batch[0]?.dynamodb?.SequenceNumber;
@@ -218,7 +220,7 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
           if (last || !output.NextShardIterator) writeCheckpoint(options.checkpointFile, checkpoint);
         }
       } catch (error) {
-        if (!stopping) log('warn', 'local table stream read failed; retrying', { error: (error as Error).message });
+        if (!stopping) log.warn('local table stream read failed; retrying', { error: (error as Error).message });
         await pause(1_000);
       }
       if (read === 0) await pause(options.idleMs ?? 100);

@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { DeliveryMessage } from '../lambdas/domain/webhooks.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { entityPrefixes } from '../lambdas/store/keys.js';
@@ -122,6 +122,7 @@ export const startLocalWebhooks = async (options: {
 }): Promise<LocalWebhooks> => {
   const fanOut = (await import('../lambdas/handlers/webhookFanOut.js')).handler as (
     event: DynamoDBStreamEvent,
+    context: Context,
   ) => Promise<DynamoDBBatchResponse>;
   const loaded = (await import('../lambdas/handlers/webhookSender.js')).handler as unknown as QueueHandler;
   const sender = options.wrapSender?.(loaded) ?? loaded;

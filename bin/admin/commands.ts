@@ -15,7 +15,7 @@ import {
   type AdministrationPorts,
 } from '../../lambdas/backoffice/tenantAdministration.js';
 import { parseCallEvent } from '../../lambdas/domain/callEvents.js';
-import type { Clock } from '../../lambdas/domain/ports.js';
+import { noMetrics, type Clock } from '../../lambdas/domain/ports.js';
 import { parseScoredCallReport, type TenantRecord } from '../../lambdas/domain/records.js';
 import { apiModes, type ApiMode } from '../../lambdas/domain/testMode.js';
 import { createSqsDeadLetters } from '../../lambdas/queue/sqsDeadLetters.js';
@@ -327,7 +327,7 @@ export const commands: Record<string, Command> = {
             : context.readJsonFile(String(values.transcript)),
         score: values.score === undefined ? sampleScore() : context.readJsonFile(String(values.score)),
       });
-      await completeCall({ calls, clock: context.clock }, report);
+      await completeCall({ calls, clock: context.clock, metrics: noMetrics }, report);
       const scored = await calls.findCall(callId);
       const data = {
         callId,

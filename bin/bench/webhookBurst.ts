@@ -6,7 +6,7 @@ import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import { createTenant, issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createUrlVetter } from '../../lambdas/backoffice/webhooks/outbound.js';
 import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
-import { systemClock } from '../../lambdas/domain/ports.js';
+import { noMetrics, systemClock } from '../../lambdas/domain/ports.js';
 import { useEnvironment } from '../../lambdas/environment.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createDocumentClient } from '../../lambdas/store/client.js';
@@ -181,7 +181,7 @@ export const runWebhookBurst = async (
   await pool(callIds, 25, async (callId) => {
     const ended = new Date();
     await completeCall(
-      { calls: callStore, clock: systemClock },
+      { calls: callStore, clock: systemClock, metrics: noMetrics },
       {
         callId,
         startedAt: new Date(ended.getTime() - 300_000).toISOString(),

@@ -1,9 +1,8 @@
 import { callScoredEventSchema } from '../domain/callEvents.js';
 import { AthosError } from '../domain/errors.js';
-import type { CallLifecycle, Clock } from '../domain/ports.js';
 import { randomBase64Url } from '../domain/random.js';
 import type { ScoredCallReport } from '../domain/records.js';
-import { recordCallEvent } from './recordCallEvent.js';
+import { recordCallEvent, type RecordCallEventPorts } from './recordCallEvent.js';
 
 /**
  * Internal (an operator's stand-in for the voice pipeline, not a public route): records a redeemed
@@ -14,13 +13,10 @@ import { recordCallEvent } from './recordCallEvent.js';
  * 2. Record it; a call that is not redeemed and unscored is refused.
  * @throws AthosError INVALID_REQUEST past the contract's limits, CALL_NOT_FOUND for no such redeemed call
  */
-export const completeCall = async (
-  { calls, clock }: { calls: CallLifecycle; clock: Clock },
-  report: ScoredCallReport,
-) => {
+export const completeCall = async (ports: RecordCallEventPorts, report: ScoredCallReport) => {
   const startedAt = new Date(report.startedAt);
   const endedAt = new Date(report.endedAt);
-  const now = clock.now().toISOString();
+  const now = ports.clock.now().toISOString();
   const event = callScoredEventSchema.safeParse({
     type: 'call.scored',
     id: `evt_admin_${randomBase64Url(16)}`,
@@ -39,7 +35,7 @@ export const completeCall = async (
     const fields = [...new Set(event.error.issues.map((issue) => issue.path.join('.') || 'report'))];
     throw new AthosError('INVALID_REQUEST', `Scored call report is invalid: check ${fields.join(', ')}`);
   }
-  const outcome = await recordCallEvent({ calls, clock }, event.data);
+  const outcome = await recordCallEvent(ports, event.data);
   if (outcome.result !== 'recorded' || outcome.status !== 'scored') {
     throw new AthosError('CALL_NOT_FOUND', 'No redeemed, unscored call has this id');
   }

@@ -1,10 +1,8 @@
 import { parseCallEvent } from '../domain/callEvents.js';
-import type { CallLifecycle, Clock, EventSetAside } from '../domain/ports.js';
-import { recordCallEvent, type RecordOutcome } from './recordCallEvent.js';
+import type { EventSetAside } from '../domain/ports.js';
+import { recordCallEvent, type RecordCallEventPorts, type RecordOutcome } from './recordCallEvent.js';
 
-export interface ConsumeCallEventPorts {
-  readonly calls: CallLifecycle;
-  readonly clock: Clock;
+export interface ConsumeCallEventPorts extends RecordCallEventPorts {
   readonly setAside: EventSetAside;
 }
 
@@ -23,19 +21,24 @@ export type ConsumeOutcome =
  * 3. Anything that throws (a DynamoDB fault) leaves the message to be delivered again.
  */
 export const consumeCallEvent = async (
-  { calls, clock, setAside }: ConsumeCallEventPorts,
+  ports: ConsumeCallEventPorts,
   message: QueuedMessage,
 ): Promise<ConsumeOutcome & { readonly eventId?: string; readonly callId?: string }> => {
   const parsed = parseCallEvent(message.body);
   if ('reason' in parsed) {
-    await setAside.setAside(message, parsed.reason);
+    await setAside(ports, message, parsed.reason);
     return { result: 'setAside', reason: parsed.reason };
   }
   const { id: eventId, callId } = parsed.event;
-  const outcome = await recordCallEvent({ calls, clock }, parsed.event);
+  const outcome = await recordCallEvent(ports, parsed.event);
   if (outcome.result === 'unknownCall') {
-    await setAside.setAside(message, outcome.reason);
+    await setAside(ports, message, outcome.reason);
     return { result: 'setAside', reason: outcome.reason, eventId, callId };
   }
   return { ...outcome, eventId, callId };
+};
+
+const setAside = async (ports: ConsumeCallEventPorts, message: QueuedMessage, reason: string) => {
+  await ports.setAside.setAside(message, reason);
+  ports.metrics.eventSetAside();
 };

@@ -1,12 +1,19 @@
 import type { CallEvent } from '../domain/callEvents.js';
 import { nextStep, statusAfter, type CallStep } from '../domain/callLifecycle.js';
-import type { CallLifecycle, Clock } from '../domain/ports.js';
+import type { BusinessMetrics, CallLifecycle, Clock } from '../domain/ports.js';
 import type { CallStatus } from '../domain/records.js';
 
 export type RecordOutcome =
   | { readonly result: 'recorded'; readonly status: CallStatus }
   | { readonly result: 'unchanged'; readonly why: Extract<CallStep, { kind: 'none' }>['outcome'] }
   | { readonly result: 'unknownCall'; readonly reason: string };
+
+export interface RecordCallEventPorts {
+  readonly calls: CallLifecycle;
+  readonly clock: Clock;
+  /** Counts each call scored: it is now on the list routes. */
+  readonly metrics: BusinessMetrics;
+}
 
 /** A call changed under us this often in a row is contended; the message is retried later. */
 const maxAttempts = 3;
@@ -21,7 +28,7 @@ const maxAttempts = 3;
  * @throws on a DynamoDB fault, or a call that keeps changing: the event is to be retried
  */
 export const recordCallEvent = async (
-  { calls, clock }: { calls: CallLifecycle; clock: Clock },
+  { calls, clock, metrics }: RecordCallEventPorts,
   event: CallEvent,
 ): Promise<RecordOutcome> => {
   let call = await calls.findProgress(event.callId);
@@ -30,7 +37,11 @@ export const recordCallEvent = async (
     const step = nextStep(call, event);
     if (step.kind === 'none') return { result: 'unchanged', why: step.outcome };
     const applied = await calls.applyStep(call, step, event, clock.now().toISOString());
-    if (applied === 'applied') return { result: 'recorded', status: statusAfter[step.kind] };
+    if (applied === 'applied') {
+      const status = statusAfter[step.kind];
+      if (status === 'scored') metrics.callScored();
+      return { result: 'recorded', status };
+    }
     call = applied.changed;
   }
   throw new Error(`call ${event.callId} changed under ${maxAttempts} attempts in a row`);

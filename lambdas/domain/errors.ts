@@ -20,17 +20,20 @@ export type ErrorCode = (typeof errorCodes)[number];
 /**
  * A failure the caller may be told about: it carries a contract code and a message that is safe to
  * show. Thrown where the fact is known; its HTTP status comes from one table (`http/errorStatus.ts`).
- * The `cause` is for logs only and never reaches a client.
+ * The `cause`, and the tenant a refusal concerns when it is known, are for logs only and never
+ * reach a client.
  */
 export class AthosError extends Error {
   override readonly name = 'AthosError';
+  readonly tenantId: string | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; tenantId?: string },
   ) {
     super(message, options);
+    this.tenantId = options?.tenantId;
   }
 }
 
@@ -46,5 +49,7 @@ export const requestTimedOut = (cause?: unknown): AthosError =>
   new AthosError('SERVICE_UNAVAILABLE', 'The request took too long; retry after a short wait', { cause });
 
 /** Refusals that mint and redeem both give: one wording, whichever operation finds the fact. */
-export const apiKeyRevoked = () => new AthosError('API_KEY_REVOKED', 'API key has been revoked');
-export const tenantInactive = () => new AthosError('TENANT_INACTIVE', 'Tenant is inactive');
+export const apiKeyRevoked = (tenantId?: string) =>
+  new AthosError('API_KEY_REVOKED', 'API key has been revoked', tenantId === undefined ? {} : { tenantId });
+export const tenantInactive = (tenantId?: string) =>
+  new AthosError('TENANT_INACTIVE', 'Tenant is inactive', tenantId === undefined ? {} : { tenantId });

@@ -1,6 +1,7 @@
 import type { CallEvent } from './callEvents.js';
 import type { SessionClaims } from './callers.js';
 import type { CallProgress, CallStep } from './callLifecycle.js';
+import type { ErrorCode } from './errors.js';
 import type { ApiKeyRecord, AuditRecord, CallRecord, SlimCallRecord, TenantRecord } from './records.js';
 
 /**
@@ -14,6 +15,39 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The business events the dashboard and alarms count, one hook each. Operations and back-office
+ * steps call them where the fact is known; `observability/emf.ts` turns them into CloudWatch
+ * metrics by operation. None takes a tenant: a metric dimension per tenant would cost per tenant,
+ * so per-tenant figures come from the log lines instead. (Webhook deliveries are counted by their
+ * own port, `WebhookMetrics` in `webhookPorts.ts`.)
+ */
+export interface BusinessMetrics {
+  sessionMinted(): void;
+  sessionRedeemed(): void;
+  /** A request answered with this 4xx contract code. */
+  requestRefused(code: ErrorCode): void;
+  /** A redeemed call recorded as scored: it is now on the list routes. */
+  callScored(): void;
+  /** A pipeline event that cannot be applied and was put aside for an operator. */
+  eventSetAside(): void;
+  /** The rows of one list page. */
+  listRowsReturned(rows: number): void;
+  /** A list cursor refused as altered, foreign or bound to other filters. */
+  cursorRejected(): void;
+}
+
+/** For tools (the admin CLI, the seed) whose work no dashboard counts. */
+export const noMetrics: BusinessMetrics = {
+  sessionMinted: () => undefined,
+  sessionRedeemed: () => undefined,
+  requestRefused: () => undefined,
+  callScored: () => undefined,
+  eventSetAside: () => undefined,
+  listRowsReturned: () => undefined,
+  cursorRejected: () => undefined,
+};
 
 export interface AuthStore {
   /** The key with this hash and the tenant it claims, fetched together. */

@@ -1,7 +1,7 @@
 import { consumeCallEvent } from '../backoffice/consumeCallEvent.js';
 import { requireSetting } from '../config.js';
 import { systemClock } from '../domain/ports.js';
-import { createLog } from '../log.js';
+import { invocationReporter } from '../observability/invocation.js';
 import { createQueueHandler } from '../queue/createQueueHandler.js';
 import { createSqsClient } from '../queue/client.js';
 import { createSqsSetAside } from '../queue/sqsSetAside.js';
@@ -18,17 +18,18 @@ const ports = {
   ),
 };
 
-const log = createLog(config.logLevel);
-
 /** The call-events queue's consumer: each message recorded, or set aside with its reason. */
-export const handler = createQueueHandler(log, async (record) => {
-  const outcome = await consumeCallEvent(ports, { messageId: record.messageId, body: record.body });
-  log(outcome.result === 'setAside' ? 'warn' : 'info', `call event ${outcome.result}`, {
-    messageId: record.messageId,
-    eventId: outcome.eventId,
-    callId: outcome.callId,
-    ...(outcome.result === 'recorded' ? { status: outcome.status } : {}),
-    ...(outcome.result === 'unchanged' ? { why: outcome.why } : {}),
-    ...(outcome.result === 'setAside' ? { reason: outcome.reason } : {}),
-  });
-});
+export const handler = createQueueHandler(
+  invocationReporter('consumeCallEvent', config),
+  async (record, { log, metrics }) => {
+    const outcome = await consumeCallEvent({ ...ports, metrics }, { messageId: record.messageId, body: record.body });
+    log[outcome.result === 'setAside' ? 'warn' : 'info'](`call event ${outcome.result}`, {
+      messageId: record.messageId,
+      eventId: outcome.eventId,
+      callId: outcome.callId,
+      ...(outcome.result === 'recorded' ? { status: outcome.status } : {}),
+      ...(outcome.result === 'unchanged' ? { why: outcome.why } : {}),
+      ...(outcome.result === 'setAside' ? { reason: outcome.reason } : {}),
+    });
+  },
+);

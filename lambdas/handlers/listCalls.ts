@@ -20,8 +20,12 @@ const cursors = cached(keySetMaxAgeMs, async () => createCursorCodec(await loadK
 export const handler = createHandler(routes.listCalls, config, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => parseWith(listCallsRequest, singleQueryParameters(event)),
-  run: async ({ principal, input }) => {
-    const { page, nextCursor } = await listCalls({ calls, cursors: await cursors() }, principal.tenant.tenantId, input);
+  run: async ({ principal, input, metrics }) => {
+    const { page, nextCursor } = await listCalls(
+      { calls, cursors: await cursors(), metrics },
+      principal.tenant.tenantId,
+      input,
+    );
     return { data: page.calls.map(toSlimCall), nextCursor };
   },
 });

@@ -27,6 +27,6 @@ const sessionTokens = cached(keySetMaxAgeMs, async () =>
 export const handler = createHandler(routes.mintSession, config, {
   authenticate: apiKeyAuthenticator({ auth: createAuthStore(table), clock: systemClock }),
   parse: (event) => parseWith(mintSessionRequest, jsonObjectBody(event)),
-  run: async ({ principal, input }) =>
-    mintSession({ quota, keyUsage, tokens: await sessionTokens(), clock: systemClock }, principal, input),
+  run: async ({ principal, input, metrics }) =>
+    mintSession({ quota, keyUsage, tokens: await sessionTokens(), clock: systemClock, metrics }, principal, input),
 });

@@ -28,9 +28,9 @@ const tickets = cached(keySetMaxAgeMs, async () =>
 export const handler = createHandler(routes.redeemSession, config, {
   authenticate: sessionTokenAuthenticator(sessionTokens),
   parse: (event) => parseWith(redeemSessionRequest, jsonObjectBody(event)),
-  run: async ({ principal, input }) =>
+  run: async ({ principal, input, metrics }) =>
     redeemSession(
-      { calls, tickets: await tickets(), clock: systemClock, connectionUrl: config.connectionUrl },
+      { calls, tickets: await tickets(), clock: systemClock, connectionUrl: config.connectionUrl, metrics },
       principal,
       input,
     ),

@@ -1,7 +1,7 @@
 import { fanOut } from '../backoffice/webhooks/fanOut.js';
 import { requireSetting } from '../config.js';
-import { createLog } from '../log.js';
 import { systemClock } from '../domain/ports.js';
+import { invocationReporter } from '../observability/invocation.js';
 import { createSqsClient } from '../queue/client.js';
 import { createStreamHandler } from '../queue/createStreamHandler.js';
 import { createSqsEventQueue } from '../queue/sqsEventQueue.js';
@@ -21,4 +21,6 @@ const ports = {
 };
 
 /** The table stream's consumer: each new outbox item becomes deliveries on the delivery queue. */
-export const handler = createStreamHandler(createLog(config.logLevel), outboxEntryOf, (entry) => fanOut(ports, entry));
+export const handler = createStreamHandler(invocationReporter('webhookFanOut', config), outboxEntryOf, (entry) =>
+  fanOut(ports, entry),
+);

@@ -2,10 +2,10 @@ import { deliverWebhook } from '../backoffice/webhooks/deliver.js';
 import { createEmfWebhookMetrics } from '../backoffice/webhooks/emfMetrics.js';
 import { createWebhookPoster } from '../backoffice/webhooks/outbound.js';
 import { requireSetting } from '../config.js';
-import { createLog } from '../log.js';
 import { environment } from '../environment.js';
 import { systemClock } from '../domain/ports.js';
 import { deliveryMessageSchema } from '../domain/webhooks.js';
+import { invocationReporter } from '../observability/invocation.js';
 import { createSqsClient } from '../queue/client.js';
 import { createQueueHandler, HeldBack } from '../queue/createQueueHandler.js';
 import { createSqsVisibility } from '../queue/sqsVisibility.js';
@@ -14,7 +14,6 @@ import { createWebhookDeliveryStore } from '../store/webhooks/deliveries.js';
 import { createWebhookEndpointStore } from '../store/webhooks/endpoints.js';
 import { createWebhookSecretSealer } from '../tokens/webhookSecretSealer.js';
 
-const log = createLog(config.logLevel);
 const visibility = createSqsVisibility(
   createSqsClient({ region: config.region, endpoint: config.sqsEndpoint }),
   requireSetting(config.webhookDeliveryQueueUrl, 'WEBHOOK_DELIVERY_QUEUE_URL'),
@@ -26,8 +25,6 @@ const ports = {
   poster: createWebhookPoster({ policy: config.webhookOutboundPolicy }),
   clock: systemClock,
   schedule: config.webhookRetrySchedule,
-  metrics: createEmfWebhookMetrics(log),
-  log,
 };
 
 /**
@@ -35,8 +32,11 @@ const ports = {
  * back until the next one is due; a message that cannot be read fails until SQS moves it to the
  * dead-letter queue.
  */
-export const handler = createQueueHandler(log, async (record) => {
-  const { retryInMs } = await deliverWebhook(ports, deliveryMessageSchema.parse(JSON.parse(record.body)));
+export const handler = createQueueHandler(invocationReporter('deliverWebhook', config), async (record, { log }) => {
+  const { retryInMs } = await deliverWebhook(
+    { ...ports, log, metrics: createEmfWebhookMetrics(log) },
+    deliveryMessageSchema.parse(JSON.parse(record.body)),
+  );
   if (retryInMs === undefined) return;
   await visibility.hide(record.receiptHandle, retryInMs);
   throw new HeldBack(retryInMs);

@@ -2,19 +2,29 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Config } from '../config.js';
 import { requestTimedOut } from '../domain/errors.js';
-import { createLog } from '../log.js';
+import type { BusinessMetrics } from '../domain/ports.js';
 import { cors } from './middleware/cors.js';
+import { observability } from './middleware/observability.js';
 import { responseEnvelope } from './middleware/responseEnvelope.js';
 import type { RequestContext } from './middleware/types.js';
 import type { Route } from './routes.js';
 
-export interface Endpoint<Principal, Input, Output> {
+/**
+ * What the logs need of a principal: the tenant it acts for, as an API caller's tenant or a
+ * session's `tenantId`.
+ */
+export interface TenantBound {
+  readonly tenant?: { readonly tenantId: string };
+  readonly tenantId?: string;
+}
+
+export interface Endpoint<Principal extends TenantBound, Input, Output> {
   /** Who calls; throws an AthosError (401/403) otherwise. */
   authenticate(event: APIGatewayProxyEvent): Promise<Principal>;
   /** The operation's input from the request; throws INVALID_REQUEST otherwise. */
   parse(event: APIGatewayProxyEvent): Input;
-  /** The operation, returning the 200 body. */
-  run(request: { principal: Principal; input: Input; requestId: string }): Promise<Output>;
+  /** The operation, returning the 200 body; it counts its business events on `metrics`. */
+  run(request: { principal: Principal; input: Input; requestId: string; metrics: BusinessMetrics }): Promise<Output>;
 }
 
 /**
@@ -24,17 +34,17 @@ export interface Endpoint<Principal, Input, Output> {
 const timeoutEarlyInMillis = 1_000;
 
 /**
- * Every handler is this chain, in this order: CORS (redeem only) → request id and error envelope →
- * authentication → input validation → the operation. Auth runs before input checks, so an
- * unauthenticated caller learns nothing about what a valid request looks like.
+ * Every handler is this chain, in this order: CORS (redeem only) → request id, logs and metrics →
+ * error envelope → authentication → input validation → the operation. Auth runs before input
+ * checks, so an unauthenticated caller learns nothing about what a valid request looks like.
  *
  * Authentication and validation run inside the handler, not as `before` steps: Middy's early
  * timeout races only the handler, and authentication reads DynamoDB and the signing keys, which
  * can hang as well as the operation can.
  */
-export const createHandler = <Principal, Input, Output>(
+export const createHandler = <Principal extends TenantBound, Input, Output>(
   route: Route,
-  { allowedOrigins, logLevel }: Pick<Config, 'allowedOrigins' | 'logLevel'>,
+  settings: Pick<Config, 'allowedOrigins' | 'logLevel' | 'metricsNamespace'>,
   endpoint: Endpoint<Principal, Input, Output>,
 ) => {
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>({
@@ -43,11 +53,20 @@ export const createHandler = <Principal, Input, Output>(
       throw requestTimedOut();
     },
   });
-  if (route.cors) chain.use(cors(allowedOrigins));
-  return chain.use(responseEnvelope(route.operationId, createLog(logLevel))).handler(async (event, context) => {
-    const principal = await endpoint.authenticate(event);
-    const input = endpoint.parse(event);
-    const output = await endpoint.run({ principal, input, requestId: context.requestId });
-    return { statusCode: 200, body: JSON.stringify(output) };
-  });
+  if (route.cors) chain.use(cors(settings.allowedOrigins));
+  return chain
+    .use(observability(route.operationId, settings))
+    .use(responseEnvelope())
+    .handler(async (event, context) => {
+      const principal = await endpoint.authenticate(event);
+      // Every later line of the request names the tenant: what the per-tenant queries group by.
+      const tenantId = principal.tenant?.tenantId ?? principal.tenantId;
+      if (tenantId !== undefined) {
+        context.tenantId = tenantId;
+        context.log = context.log.child({ tenantId });
+      }
+      const input = endpoint.parse(event);
+      const output = await endpoint.run({ principal, input, requestId: context.requestId, metrics: context.metrics });
+      return { statusCode: 200, body: JSON.stringify(output) };
+    });
 };

@@ -29,12 +29,16 @@ export const authenticateApiKey = async (
   const { key, tenant } = await auth.findKeyAndTenant(parsed.hash, parsed.tenantId);
   if (!key || key.tenantId !== parsed.tenantId || (key.mode ?? 'live') !== parsed.mode)
     throw new AthosError('INVALID_API_KEY', 'Invalid API key');
+  // From here the key is the tenant's own: a refusal is logged against it.
+  const { tenantId } = key;
   const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= clock.now().getTime();
-  if (key.status !== 'active' || expired) throw apiKeyRevoked();
+  if (key.status !== 'active' || expired) throw apiKeyRevoked(tenantId);
 
-  if (!tenant || tenant.status !== 'active') throw tenantInactive();
+  if (!tenant || tenant.status !== 'active') throw tenantInactive(tenantId);
   if (!isIpAllowed(sourceIp, tenant.allowedCidrs)) {
-    throw new AthosError('IP_NOT_ALLOWED', 'Calls from this IP address are not allowed for this tenant');
+    throw new AthosError('IP_NOT_ALLOWED', 'Calls from this IP address are not allowed for this tenant', {
+      tenantId,
+    });
   }
   return { tenant: actingTenant(tenant, parsed.mode), mode: parsed.mode, keyHash: parsed.hash, keyId: key.keyId };
 };

@@ -1,10 +1,11 @@
 import { AthosError } from '../domain/errors.js';
-import type { CallLister, CallPage, CursorCodec } from '../domain/ports.js';
+import type { BusinessMetrics, CallLister, CallPage, CursorCodec } from '../domain/ports.js';
 import type { ListCallsRequest } from '../domain/requests/listCalls.js';
 
 export interface ListCallsPorts {
   readonly calls: CallLister;
   readonly cursors: CursorCodec;
+  readonly metrics: BusinessMetrics;
 }
 
 /**
@@ -14,7 +15,7 @@ export interface ListCallsPorts {
  * 3. Read one page from the index that fits the filters; seal where it ended into the next cursor.
  */
 export const listCalls = async (
-  { calls, cursors }: ListCallsPorts,
+  { calls, cursors, metrics }: ListCallsPorts,
   tenantId: string,
   request: ListCallsRequest,
 ): Promise<{ page: CallPage; nextCursor: string | null }> => {
@@ -33,12 +34,23 @@ export const listCalls = async (
   // The cursor opens only for these filters (built in a fixed order, absent ones left out). Page
   // size is not among them on purpose: a client may change it between pages.
   const binding = JSON.stringify(filters);
-  const after = request.cursor === undefined ? undefined : cursors.decode(request.cursor, binding);
+  const after = request.cursor === undefined ? undefined : openCursor(cursors, metrics, request.cursor, binding);
 
   const page = await calls.listScoredCalls({
     ...filters,
     limit: request.limit,
     ...(after === undefined ? {} : { after }),
   });
+  metrics.listRowsReturned(page.calls.length);
   return { page, nextCursor: page.next === undefined ? null : cursors.encode(page.next, binding) };
+};
+
+/** A refused cursor is counted: many of them mean a client mishandles paging, or someone probes. */
+const openCursor = (cursors: CursorCodec, metrics: BusinessMetrics, cursor: string, binding: string) => {
+  try {
+    return cursors.decode(cursor, binding);
+  } catch (error) {
+    metrics.cursorRejected();
+    throw error;
+  }
 };

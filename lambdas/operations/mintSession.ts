@@ -1,6 +1,6 @@
 import { AthosError } from '../domain/errors.js';
 import type { ApiCaller } from '../domain/callers.js';
-import type { Clock, KeyUsage, QuotaStore, SessionTokenSigner } from '../domain/ports.js';
+import type { BusinessMetrics, Clock, KeyUsage, QuotaStore, SessionTokenSigner } from '../domain/ports.js';
 import type { MintSessionRequest } from '../domain/requests/mintSession.js';
 
 export interface MintSessionPorts {
@@ -8,6 +8,7 @@ export interface MintSessionPorts {
   readonly keyUsage: KeyUsage;
   readonly tokens: SessionTokenSigner;
   readonly clock: Clock;
+  readonly metrics: BusinessMetrics;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface MintSessionPorts {
  * Nothing about the token is stored until it is redeemed.
  */
 export const mintSession = async (
-  { quota, keyUsage, tokens, clock }: MintSessionPorts,
+  { quota, keyUsage, tokens, clock, metrics }: MintSessionPorts,
   caller: ApiCaller,
   request: MintSessionRequest,
 ) => {
@@ -35,5 +36,6 @@ export const mintSession = async (
     externalUserId: request.externalUserId,
     externalAgencyId: request.externalAgencyId,
   });
+  metrics.sessionMinted();
   return { token, expiresAt: expiresAt.toISOString() };
 };

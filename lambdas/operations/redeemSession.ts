@@ -2,7 +2,7 @@ import { choosePersona, findDrill } from '../domain/drills.js';
 import { AthosError, apiKeyRevoked, tenantInactive } from '../domain/errors.js';
 import { newCallId, newSessionId } from '../domain/ids.js';
 import type { SessionClaims } from '../domain/callers.js';
-import type { CallRedemptions, Clock, ConnectionTickets } from '../domain/ports.js';
+import type { BusinessMetrics, CallRedemptions, Clock, ConnectionTickets } from '../domain/ports.js';
 import type { CallRecord } from '../domain/records.js';
 import { isTestTwin, liveTenantOf } from '../domain/testMode.js';
 import type { RedeemSessionRequest } from '../domain/requests/redeemSession.js';
@@ -12,6 +12,7 @@ export interface RedeemSessionPorts {
   readonly tickets: ConnectionTickets;
   readonly clock: Clock;
   readonly connectionUrl: string;
+  readonly metrics: BusinessMetrics;
 }
 
 const refusals = {
@@ -29,7 +30,7 @@ const refusals = {
  * 3. Issue the voice transport's connection ticket for that call.
  */
 export const redeemSession = async (
-  { calls, tickets, clock, connectionUrl }: RedeemSessionPorts,
+  { calls, tickets, clock, connectionUrl, metrics }: RedeemSessionPorts,
   session: SessionClaims,
   request: RedeemSessionRequest,
 ) => {
@@ -59,7 +60,7 @@ export const redeemSession = async (
     expiresAt: session.expiresAt,
     mintedBy: { tenantId: liveTenantOf(session.tenantId), keyId: session.keyId },
   });
-  if (outcome !== 'created') throw refusals[outcome]();
+  if (outcome !== 'created') throw refusals[outcome](session.tenantId);
 
   const connectionTicket = tickets.issue({
     callId: call.callId,
@@ -69,6 +70,7 @@ export const redeemSession = async (
     personaName: call.personaName,
     difficulty: call.difficulty,
   });
+  metrics.sessionRedeemed();
   return {
     connectionTicket,
     connectionUrl,

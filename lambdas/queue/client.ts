@@ -1,4 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { traceAwsCalls } from '../observability/tracing.js';
 
 /**
  * Timeouts that fail the attempt (without `throwOnRequestTimeout` the pinned HTTP handler only
@@ -14,11 +15,14 @@ const timeouts = {
 /**
  * One SQS client per process. Locally `endpoint` is the SQS-compatible endpoint `npm start` serves
  * (local/sqsEndpoint.ts); in AWS it is unset and each request goes where its queue URL points.
+ * Each call is an X-Ray subsegment when the invocation is traced, and SQS carries the trace on.
  */
 export const createSqsClient = ({ region, endpoint }: { region: string; endpoint?: string | undefined }): SQSClient =>
-  new SQSClient({
-    region,
-    maxAttempts: 3,
-    requestHandler: { ...(endpoint ? timeouts.local : timeouts.aws), throwOnRequestTimeout: true },
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  traceAwsCalls(
+    new SQSClient({
+      region,
+      maxAttempts: 3,
+      requestHandler: { ...(endpoint ? timeouts.local : timeouts.aws), throwOnRequestTimeout: true },
+      ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    }),
+  );

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { serviceUnavailable } from '../domain/errors.js';
+import { traceAwsCalls } from '../observability/tracing.js';
 import { isRetryableAwsFault } from './awsFaults.js';
 
 export interface DynamoConnection {
@@ -33,7 +34,8 @@ export interface DocumentClient {
 }
 
 /**
- * One client per process: made at module load by each handler, reused across invocations. A fault
+ * One client per process: made at module load by each handler, reused across invocations; each
+ * call is an X-Ray subsegment when the invocation is traced. A fault
  * that means "try again" leaves it as SERVICE_UNAVAILABLE, so every repository answers AWS's faults
  * alike and nothing above the store needs to know what an AWS error looks like.
  */
@@ -50,6 +52,7 @@ export const createDocumentClient = ({ region, endpoint, timeoutMs }: DynamoConn
     },
     ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
+  traceAwsCalls(client);
   const documents = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -1,5 +1,6 @@
 import { serviceUnavailable } from '../domain/errors.js';
 import { environment, type Environment } from '../environment.js';
+import { traceCall } from '../observability/tracing.js';
 import { parseKeySet, type KeySet } from './keySet.js';
 
 export type KeyName = 'sessionToken' | 'connectionTicket' | 'cursor';
@@ -28,10 +29,19 @@ const fetchSecret = async (secretArn: string, env: Environment): Promise<string>
   const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
   let response: Response;
   try {
-    response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`, {
-      headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
-      signal: AbortSignal.timeout(extensionTimeoutMs),
-    });
+    response = await traceCall(
+      {
+        name: 'SecretsManager',
+        aws: { operation: 'GetSecretValue' },
+        metadata: { via: 'parameters-and-secrets-extension' },
+      },
+      () =>
+        fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`, {
+          headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
+          signal: AbortSignal.timeout(extensionTimeoutMs),
+        }),
+      (answer) => answer.status,
+    );
   } catch (error) {
     // The extension not up yet, stuck, or gone: a retry may well succeed.
     throw serviceUnavailable(error);

@@ -1,4 +1,5 @@
 import { KMSClient } from '@aws-sdk/client-kms';
+import { traceAwsCalls } from '../observability/tracing.js';
 import type { SecretSealer } from '../domain/webhookPorts.js';
 import type { Environment } from '../environment.js';
 import { parseKeySet } from './keySet.js';
@@ -19,6 +20,8 @@ export const createWebhookSecretSealer = (settings: {
 }): SecretSealer => {
   const inline = settings.env[webhookSealingKeysSetting];
   if (inline) return createLocalSecretSealer(parseKeySet(webhookSealingKeysSetting, inline));
-  if (settings.kmsKeyId) return createKmsSecretSealer(new KMSClient({ region: settings.region }), settings.kmsKeyId);
+  if (settings.kmsKeyId) {
+    return createKmsSecretSealer(traceAwsCalls(new KMSClient({ region: settings.region })), settings.kmsKeyId);
+  }
   throw new Error('Invalid configuration: set WEBHOOK_KMS_KEY_ID');
 };

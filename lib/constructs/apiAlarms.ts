@@ -16,7 +16,9 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { Route } from '../../lambdas/http/routes.js';
+import { webhookMetricNames, webhookMetricsNamespace } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
+import { routes, type Route } from '../../lambdas/http/routes.js';
+import { metricDimensions, metricNames } from '../../lambdas/observability/metricCatalog.js';
 
 export interface ApiAlarmsProps {
   readonly api: RestApi;
@@ -24,6 +26,8 @@ export interface ApiAlarmsProps {
   /** The handler of each route, by operationId. */
   readonly functions: ReadonlyMap<string, IFunction>;
   readonly table: Table;
+  /** Where the handlers' business metrics are. */
+  readonly metricsNamespace: string;
   /**
    * Who is told when an alarm fires: an encrypted SNS topic is made with this address subscribed.
    * @default - no topic; the alarms show in CloudWatch only
@@ -39,7 +43,7 @@ export interface ApiAlarmsProps {
 const period = Duration.minutes(5);
 
 /** The DynamoDB operations the store performs: the only ones worth watching. */
-const tableOperations = [
+export const tableOperations = [
   Operation.BATCH_GET_ITEM,
   Operation.GET_ITEM,
   Operation.QUERY,
@@ -50,8 +54,10 @@ const tableOperations = [
 
 /**
  * What someone on call needs to know: the API failing (5XX rate), a route slowing down (p99),
- * Lambdas erroring or throttled, DynamoDB failing or throttling. Two of three five-minute periods
- * must breach, so a single blip does not page anyone.
+ * Lambdas erroring or throttled, DynamoDB failing or throttling; and what resellers and their reps
+ * feel first: sessions refused because a tenant ran out of quota, redeems failing as a rep starts a
+ * call, and webhook deliveries failing for good. Two of three five-minute periods must breach, so
+ * a single blip does not page anyone. Each has a runbook line in docs/observability.md.
  */
 export class ApiAlarms extends Construct {
   readonly alarms: Alarm[] = [];
@@ -120,6 +126,48 @@ export class ApiAlarms extends Construct {
       ),
       threshold: 1,
       description: 'DynamoDB throttled requests (callers received 503 SERVICE_UNAVAILABLE).',
+    });
+
+    this.alarm('MintsRefusedForQuota', {
+      metric: new Metric({
+        namespace: props.metricsNamespace,
+        metricName: metricNames.requestsRefused,
+        dimensionsMap: {
+          [metricDimensions.operation]: routes.mintSession.operationId,
+          [metricDimensions.code]: 'TENANT_QUOTA_EXCEEDED',
+        },
+        statistic: 'Sum',
+        period,
+      }),
+      threshold: 5,
+      description: 'Sessions refused with TENANT_QUOTA_EXCEEDED: a reseller’s reps cannot start roleplays.',
+    });
+    this.alarm('RedeemServerErrors', {
+      metric: new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName: '5XXError',
+        dimensionsMap: {
+          ApiName: props.api.restApiName,
+          Stage: stage.stageName,
+          Resource: routes.redeemSession.path,
+          Method: routes.redeemSession.method,
+        },
+        statistic: 'Sum',
+        period,
+      }),
+      threshold: 3,
+      description: 'Redeems answered 5XX: reps are failing to start calls, whatever the overall error rate.',
+    });
+    this.alarm('WebhookDeliveriesFailed', {
+      metric: new Metric({
+        namespace: webhookMetricsNamespace,
+        metricName: webhookMetricNames.deliveryFailed,
+        statistic: 'Sum',
+        period,
+      }),
+      threshold: 1,
+      description:
+        'Webhook deliveries failed for good (retries spent, or the endpoint disabled): resellers missed events.',
     });
 
     if (props.alarmEmail) {

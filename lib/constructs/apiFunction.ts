@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -8,6 +8,8 @@ import {
   ParamsAndSecretsVersions,
   Runtime,
   SystemLogLevel,
+  Tracing,
+  type CfnFunction,
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -39,10 +41,20 @@ export interface ApiFunctionProps {
   readonly readsSecrets?: boolean;
 }
 
+/** What every function of a stage logs at, and where it writes its business metrics. */
+export interface FunctionObservability {
+  /**
+   * The application log level: Lambda keeps only JSON lines at this level or above, and tells the
+   * handler (`AWS_LAMBDA_LOG_LEVEL`), which then does not write the others.
+   */
+  readonly logLevel: ApplicationLogLevel;
+  readonly metricsNamespace: string;
+}
+
 /**
  * Every Lambda default of the API in one place: Node.js 24 on arm64 (cheaper per ms, and the
- * bundles have no native code), the shared esbuild options, JSON logs with a retention, and the
- * Parameters and Secrets extension through which handlers read their keys.
+ * bundles have no native code), the shared esbuild options, JSON logs with a retention, X-Ray
+ * active tracing, and the Parameters and Secrets extension through which handlers read their keys.
  *
  * The timeout is 10 s: DynamoDB calls give up after three attempts of 1.5 s, Middy answers 1 s
  * before the timeout, and all of it stays well inside API Gateway's 29 s, so the caller always gets
@@ -72,6 +84,8 @@ export class ApiFunction extends NodejsFunction {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
+      // Lambda records each invocation's segment; the handlers add their AWS calls to it.
+      tracing: Tracing.ACTIVE,
       ...(props.readsSecrets === false
         ? {}
         : {
@@ -82,5 +96,18 @@ export class ApiFunction extends NodejsFunction {
             }),
           }),
     });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray’s PutTraceSegments and PutTelemetryRecords take no resource: active tracing needs `*`.',
+    });
+  }
+
+  /**
+   * The stage's log level and metrics namespace. The stack gives them to every function it holds
+   * (`athosExternalApiStack.ts`), so a construct that adds a function need not pass them along.
+   */
+  observe({ logLevel, metricsNamespace }: FunctionObservability): void {
+    this.addEnvironment('METRICS_NAMESPACE', metricsNamespace);
+    (this.node.defaultChild as CfnFunction).addPropertyOverride('LoggingConfig.ApplicationLogLevel', logLevel);
   }
 }

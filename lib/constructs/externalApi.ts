@@ -51,6 +51,7 @@ const accessLogFields = {
   errorType: '$context.error.responseType',
   userAgent: '$context.identity.userAgent',
   requestTime: '$context.requestTimeEpoch',
+  traceId: '$context.xrayTraceId',
 };
 
 /**
@@ -61,6 +62,8 @@ const accessLogFields = {
  */
 export class ExternalApi extends Construct {
   readonly api: RestApi;
+  /** One JSON line per request, including those the gateway answered by itself. */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ExternalApiProps) {
     super(scope, id);
@@ -69,6 +72,7 @@ export class ExternalApi extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.accessLogs = accessLogs;
 
     const methodOptions: Record<string, MethodDeploymentOptions> = {};
     for (const route of props.routes) {
@@ -99,6 +103,8 @@ export class ExternalApi extends Construct {
         // Full request and response logging would write API keys and session tokens to CloudWatch.
         dataTraceEnabled: false,
         metricsEnabled: true,
+        // The request's trace starts here; each function adds its segment and its AWS calls.
+        tracingEnabled: true,
         throttlingRateLimit: config.throttling.rateLimit,
         throttlingBurstLimit: config.throttling.burstLimit,
         methodOptions,

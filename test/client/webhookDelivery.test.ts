@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { addEndpoint } from '../../lambdas/backoffice/webhooks/endpointAdministration.js';
 import { createUrlVetter } from '../../lambdas/backoffice/webhooks/outbound.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
-import { systemClock } from '../../lambdas/domain/ports.js';
+import { noMetrics, systemClock } from '../../lambdas/domain/ports.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { createWebhookEndpointStore } from '../../lambdas/store/webhooks/endpoints.js';
@@ -66,7 +66,7 @@ const deliveryOfScoredCall = async () => {
   const { secret } = await addEndpoint(ports, { tenantId, url });
   const callId = await createRedeemedCall(pipeline.table, tenantId);
   await completeCall(
-    { calls: createCallStore(pipeline.table), clock: systemClock },
+    { calls: createCallStore(pipeline.table), clock: systemClock, metrics: noMetrics },
     {
       callId,
       startedAt: '2026-06-05T18:00:00Z',

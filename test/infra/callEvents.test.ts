@@ -138,6 +138,12 @@ describe('the consumer', () => {
         condition: undefined,
       },
       {
+        // Active tracing: X-Ray's actions take no resource.
+        actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+        on: '"*"',
+        condition: undefined,
+      },
+      {
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         on: expect.stringContaining('DataTable'),
         condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } },

@@ -142,6 +142,7 @@ describe('the API', () => {
         '$context.status',
         '$context.responseLatency',
         '$context.error.message',
+        '$context.xrayTraceId',
       ]),
     );
     expect(stage?.Properties.MethodSettings).toEqual(
@@ -183,6 +184,7 @@ describe('the functions', () => {
         Timeout: 10,
         Handler: 'index.handler',
         LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' },
+        TracingConfig: { Mode: 'Active' },
         Layers: [expect.stringMatching(/AWS-Parameters-and-Secrets-Lambda-Extension-Arm64/)],
       });
     },
@@ -213,6 +215,7 @@ describe('the functions', () => {
         TABLE_NAME: { Ref: expect.stringMatching(/^DataTable/) },
         SESSION_TOKEN_TTL_SECONDS: '300',
         ALLOWED_ORIGINS: '*',
+        METRICS_NAMESPACE: 'AthosExternalApi/prod',
       });
     },
   );
@@ -276,6 +279,8 @@ describe('the functions', () => {
         'logs:PutLogEvents',
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ],
     ],
     [
@@ -287,6 +292,8 @@ describe('the functions', () => {
         'logs:PutLogEvents',
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ],
     ],
     [
@@ -298,9 +305,21 @@ describe('the functions', () => {
         'logs:PutLogEvents',
         'secretsmanager:DescribeSecret',
         'secretsmanager:GetSecretValue',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ],
     ],
-    ['getCall', ['dynamodb:BatchGetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents']],
+    [
+      'getCall',
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ],
+    ],
   ])('%s may do exactly %j', (operationId, actions) => {
     expect(actionsOf(operationId)).toEqual(actions);
   });
@@ -444,13 +463,16 @@ describe('keys, alarms and outputs', () => {
     }
   });
 
-  it('alarms on 5XX rate, p99 latency per route, Lambda errors and throttles, DynamoDB errors and throttling, dead letters', () => {
+  it('alarms on 5XX rate, p99 latency per route, Lambda errors and throttles, DynamoDB errors and throttling, dead letters, quota refusals, failing redeems and webhook deliveries', () => {
     // The webhook alarms have their own test (webhooks.test.ts).
     const alarms = ofType('AWS::CloudWatch::Alarm')
       .map(([id]) => id.replace(/[A-F0-9]{8}$/, ''))
       .filter((id) => !id.startsWith('Webhooks'));
     const expected = [
       'AlarmsServerErrorRate',
+      'AlarmsMintsRefusedForQuota',
+      'AlarmsRedeemServerErrors',
+      'AlarmsWebhookDeliveriesFailed',
       'CallEventsDeadLettersAlarm',
       'AlarmsTableSystemErrors',
       'AlarmsTableThrottledRequests',
@@ -476,6 +498,7 @@ describe('keys, alarms and outputs', () => {
     expect(outputs).toEqual(
       expect.arrayContaining([
         'ApiUrl',
+        'DashboardName',
         'TableName',
         'SessionTokenSecretArn',
         'ConnectionTicketSecretArn',

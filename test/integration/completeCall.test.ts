@@ -1,11 +1,11 @@
-import { systemClock } from '../../lambdas/domain/ports.js';
+import { noMetrics, systemClock } from '../../lambdas/domain/ports.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import { parseScoredCallReport } from '../../lambdas/domain/records.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { createRedeemedCall, createTestTenant, itemsOfTenant, testTable } from '../support/fixtures.js';
 
 const table = testTable();
-const ports = { calls: createCallStore(table), clock: systemClock };
+const ports = { calls: createCallStore(table), clock: systemClock, metrics: noMetrics };
 /** The step as the back office runs it: the report is checked where it arrives, then recorded. */
 const complete = async (report: unknown) => completeCall(ports, parseScoredCallReport(report));
 

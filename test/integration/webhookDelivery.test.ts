@@ -8,7 +8,7 @@ import {
   setEndpointStatus,
 } from '../../lambdas/backoffice/webhooks/endpointAdministration.js';
 import { createUrlVetter } from '../../lambdas/backoffice/webhooks/outbound.js';
-import { systemClock } from '../../lambdas/domain/ports.js';
+import { noMetrics, systemClock } from '../../lambdas/domain/ports.js';
 import { testTwinOf } from '../../lambdas/domain/testMode.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
@@ -61,7 +61,7 @@ const ports = () => ({
 
 const scoreCall = (callId: string, overallScore = 82) =>
   completeCall(
-    { calls: createCallStore(pipeline.table), clock: systemClock },
+    { calls: createCallStore(pipeline.table), clock: systemClock, metrics: noMetrics },
     {
       callId,
       startedAt: '2026-06-05T18:00:00Z',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { addEndpoint } from '../../lambdas/backoffice/webhooks/endpointAdministration.js';
 import { createUrlVetter } from '../../lambdas/backoffice/webhooks/outbound.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
-import { systemClock } from '../../lambdas/domain/ports.js';
+import { noMetrics, systemClock } from '../../lambdas/domain/ports.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import type { Table } from '../../lambdas/store/table.js';
 import { createTenantStore } from '../../lambdas/store/tenantStore.js';
@@ -53,7 +53,7 @@ const portsOf = (table: Table) => ({
 
 const scoreCall = (table: Table, callId: string) =>
   completeCall(
-    { calls: createCallStore(table), clock: systemClock },
+    { calls: createCallStore(table), clock: systemClock, metrics: noMetrics },
     {
       callId,
       startedAt: '2026-06-05T18:00:00Z',

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { requestsFor } from '../../local/apiRequests.js';
 import { generateApiKey, parseApiKey } from '../../lambdas/domain/apiKeys.js';
-import { systemClock } from '../../lambdas/domain/ports.js';
+import { noMetrics, systemClock } from '../../lambdas/domain/ports.js';
 import { defaultTestMonthlySessionQuota, testTwinOf } from '../../lambdas/domain/testMode.js';
 import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import { issueApiKey, revokeApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
@@ -39,7 +39,7 @@ const scoredCall = async (apiKey: string, endedAt: string) => {
   expect(redeemed.status).toBe(200);
   const callId: string = redeemed.body.callId;
   await completeCall(
-    { calls, clock: systemClock },
+    { calls, clock: systemClock, metrics: noMetrics },
     {
       callId,
       startedAt: new Date(Date.parse(endedAt) - 60_000).toISOString(),

@@ -35,6 +35,8 @@ export const startWebhookPipeline = async (
     wrapSender?: Parameters<typeof startLocalWebhooks>[0]['wrapSender'];
     checkpointFile?: string;
     restartOf?: { tableName: string; sqsPort: number };
+    /** The handlers' LOG_LEVEL; unset, `silent`. */
+    logLevel?: string;
   } = {},
 ) => {
   const tableName = options.restartOf?.tableName ?? `athos-webhooks-${randomBytes(4).toString('hex')}`;
@@ -46,7 +48,7 @@ export const startWebhookPipeline = async (
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamoEndpoint(),
     AWS_REGION: 'us-east-1',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logLevel ?? 'silent',
     ...localWebhookEnvironment({
       sqsEndpoint,
       sealingKeys: testWebhookSealingKeys,

@@ -15,7 +15,16 @@ describe('Lambda configuration', () => {
       simulatedModes: ['test'],
       webhookRetrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
       webhookOutboundPolicy: 'public',
+      logLevel: 'info',
+      metricsNamespace: 'AthosExternalApi/local',
     });
+  });
+
+  it("takes Lambda's application log level over LOG_LEVEL, in either spelling", () => {
+    expect(readConfig({ ...base, LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(readConfig({ ...base, AWS_LAMBDA_LOG_LEVEL: 'ERROR', LOG_LEVEL: 'debug' }).logLevel).toBe('error');
+    expect(readConfig({ ...base, AWS_LAMBDA_LOG_LEVEL: 'TRACE' }).logLevel).toBe('debug');
+    expect(readConfig({ ...base, AWS_LAMBDA_LOG_LEVEL: 'FATAL' }).logLevel).toBe('error');
   });
 
   it('takes a shortened webhook retry schedule and the local outbound rules, refusing others', () => {
@@ -52,6 +61,9 @@ describe('Lambda configuration', () => {
     [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, 'DYNAMODB_ENDPOINT'],
     [{ DYNAMODB_TIMEOUT_MS: '50' }, 'DYNAMODB_TIMEOUT_MS'],
     [{ DYNAMODB_TIMEOUT_MS: '1.5s' }, 'DYNAMODB_TIMEOUT_MS'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ AWS_LAMBDA_LOG_LEVEL: 'loud' }, 'AWS_LAMBDA_LOG_LEVEL'],
+    [{ METRICS_NAMESPACE: '' }, 'METRICS_NAMESPACE'],
   ])('refuses %j, naming the setting', (bad, name) => {
     expect(() => readConfig({ ...base, ...bad })).toThrow(`Invalid configuration: check ${name}`);
   });

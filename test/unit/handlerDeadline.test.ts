@@ -17,7 +17,7 @@ const event = {
 } as unknown as APIGatewayProxyEvent;
 
 const never = () => new Promise<never>(() => undefined);
-const settings = { allowedOrigins: ['*'], logLevel: 'silent' } as const;
+const settings = { allowedOrigins: ['*'], logLevel: 'silent', metricsNamespace: 'AthosExternalApi/test' } as const;
 
 describe('the deadline before the Lambda timeout', () => {
   it('cuts off a hang during authentication with 503 SERVICE_UNAVAILABLE and Retry-After', async () => {

@@ -9,7 +9,7 @@ import type {
 } from '../../domain/webhookPorts.js';
 import { nextStep, parseRetryAfter, type AttemptResult } from '../../domain/webhookRetries.js';
 import type { DeliveryAttempt, DeliveryMessage, WebhookEndpointRecord } from '../../domain/webhooks.js';
-import type { Log } from '../../log.js';
+import type { Logger } from '../../observability/log.js';
 import { signWebhook } from '../../tokens/webhookSignatures.js';
 
 export interface DeliverPorts {
@@ -21,7 +21,7 @@ export interface DeliverPorts {
   /** The waits after each failed attempt. */
   readonly schedule: readonly number[];
   readonly metrics: WebhookMetrics;
-  readonly log: Log;
+  readonly log: Logger;
 }
 
 const resultOf = (post: PostResult, now: Date): AttemptResult => {
@@ -128,7 +128,7 @@ const disableEndpoint = async (
   // Not disabled here means an operator changed the endpoint meanwhile: their change stands.
   if (!disabled) return;
   ports.metrics.endpointDisabled(reason);
-  ports.log('warn', 'webhook endpoint disabled', {
+  ports.log.warn('webhook endpoint disabled', {
     tenantId: endpoint.tenantId,
     endpointId: endpoint.endpointId,
     reason,

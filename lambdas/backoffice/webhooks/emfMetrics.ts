@@ -1,5 +1,5 @@
 import type { WebhookMetrics } from '../../domain/webhookPorts.js';
-import type { Log } from '../../log.js';
+import type { Logger } from '../../observability/log.js';
 
 /**
  * Metrics as CloudWatch embedded metric format: log lines (at `info`) that CloudWatch Logs turns
@@ -16,9 +16,9 @@ export const webhookMetricNames = {
 } as const;
 
 /** Metrics written as `info` lines of `log`. */
-export const createEmfWebhookMetrics = (log: Log): WebhookMetrics => {
+export const createEmfWebhookMetrics = (log: Logger): WebhookMetrics => {
   const emit = (values: Record<string, number>, units: Record<string, string>, fields: Record<string, string> = {}) =>
-    log('info', 'webhook metrics', {
+    log.info('webhook metrics', {
       _aws: {
         Timestamp: Date.now(),
         CloudWatchMetrics: [
