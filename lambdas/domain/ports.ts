@@ -1,3 +1,4 @@
+import type { CallSource } from './callSources.js';
 import type { ApiKeyRecord, CallRecord, Score, SlimCallRecord, TenantRecord, Transcript } from './records.js';
 
 /** What the operations need from the outside world. DynamoDB implements them in `store/`. */
@@ -30,7 +31,7 @@ export interface ListCallsQuery {
   readonly tenantId: string;
   readonly from: string;
   readonly to?: string;
-  readonly source?: string;
+  readonly source?: CallSource;
   readonly externalUserId?: string;
   readonly externalAgencyId?: string;
   readonly limit: number;
@@ -39,8 +40,9 @@ export interface ListCallsQuery {
 }
 
 export interface CallPage {
+  /** Up to `limit` calls; fewer when the store stopped early to bound its work (then `next` is set). */
   readonly calls: readonly SlimCallRecord[];
-  /** Present only when more calls follow. */
+  /** Where the next page starts; absent only when no call follows. */
   readonly next?: string;
 }
 
@@ -63,7 +65,14 @@ export interface CallRedemptions {
 }
 
 export interface CallReader {
+  /** The call with its transcript, whichever tenant owns it: for operators and the pipeline. */
   findCall(callId: string): Promise<CallRecord | undefined>;
+  /**
+   * The call with its transcript if `tenantId` owns it, else undefined. One small read when the
+   * call is another tenant's, missing or unscored: only a call the tenant may read pays for its
+   * transcript.
+   */
+  findCallOfTenant(callId: string, tenantId: string): Promise<CallRecord | undefined>;
 }
 
 export interface CallLister {

@@ -13,7 +13,8 @@ export const getCall = async (
 ): Promise<CallRecord> => {
   const notFound = () => new AthosError('CALL_NOT_FOUND', 'Call not found');
   if (!callIdPattern.test(request.callId)) throw notFound();
-  const call = await calls.findCall(request.callId);
+  const call = await calls.findCallOfTenant(request.callId, request.tenantId);
+  // The store already answers only the tenant's own call; the check stays where isolation is decided.
   if (!call || call.tenantId !== request.tenantId || call.status !== 'scored') throw notFound();
   return call;
 };

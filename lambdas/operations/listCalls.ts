@@ -1,3 +1,4 @@
+import type { CallSource } from '../domain/callSources.js';
 import type { CallLister, CallPage } from '../domain/ports.js';
 import { AthosError } from '../domain/errors.js';
 import type { CursorCodec } from '../tokens/cursors.js';
@@ -11,7 +12,7 @@ export interface ListCallsRequest {
   readonly tenantId: string;
   readonly from: string;
   readonly to?: string | undefined;
-  readonly source?: string | undefined;
+  readonly source?: CallSource | undefined;
   readonly externalUserId?: string | undefined;
   readonly externalAgencyId?: string | undefined;
   readonly limit: number;
@@ -23,6 +24,8 @@ export interface ListCallsRequest {
  * 1. Normalise the window to UTC; a window that ends before it starts is INVALID_REQUEST.
  * 2. Open the cursor, which only this tenant with these filters can open.
  * 3. Read one page from the index that fits the filters; seal where it ended into the next cursor.
+ * A page may hold fewer rows than `limit` while `nextCursor` is not null (AIP-158): the store bounds
+ * its work per request rather than reading on until the page is full.
  */
 export const listCalls = async (
   { calls, cursors }: ListCallsPorts,

@@ -32,8 +32,8 @@ export const tableAccessPolicies = {
     // A lone put could mark a token used without its call, or the reverse.
     onlyWithin: 'TransactWriteItems',
   },
-  /** calls/reader: the call and its transcript, one Query of the call's partition. */
-  callRead: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
+  /** calls/reader.findCallOfTenant: the call and the tenant's transcript of it, in one BatchGetItem. */
+  callRead: { actions: ['dynamodb:BatchGetItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
   /** callStore.listScoredCalls: the list indexes, whose partition keys all start with the tenant. */
   callList: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'indexes' },
 } as const satisfies Record<string, TableAccessPolicy>;

@@ -4,17 +4,16 @@ import type { CallScoring } from '../../domain/ports.js';
 import { serviceUnavailable } from '../faults.js';
 import { callKey, callTranscriptKey, listIndexKeys } from '../keys.js';
 import type { Table } from '../table.js';
-import { createCallReader } from './reader.js';
+import { readCallItem } from './reader.js';
 
 /**
  * Marks a redeemed call scored (which puts it on the list indexes) and writes its transcript beside
  * it, in one transaction conditional on the call being redeemed and not yet scored.
  */
 export const createCallScoring = (table: Table): CallScoring => {
-  const { findCall } = createCallReader(table);
   return {
     async recordScored(update) {
-      const call = await findCall(update.callId);
+      const call = await readCallItem(table, update.callId);
       if (!call || call.status !== 'redeemed') return 'not-redeemed';
       const indexKeys = listIndexKeys({ ...call, endedAt: update.endedAt });
       const fields = {
@@ -49,7 +48,7 @@ export const createCallScoring = (table: Table): CallScoring => {
                 Put: {
                   TableName: table.name,
                   Item: {
-                    ...callTranscriptKey(update.callId),
+                    ...callTranscriptKey(update.callId, call.tenantId),
                     callId: update.callId,
                     tenantId: call.tenantId,
                     transcript: update.transcript,
