@@ -22,7 +22,8 @@ export interface DynamoDbLocalOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-const readyTimeoutMs = 30_000;
+// Java starts slowly on a busy 2-core machine; 30 s was seen to run out while other suites ran.
+const readyTimeoutMs = 120_000;
 
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   assertJava();
