@@ -33,7 +33,8 @@ export const callTranscriptKey = (callId: string, tenantId: string) => ({
  * rep or agency id is any text, so where both meet the rep's id is length-prefixed: `a#AGENCY#b`
  * with `c` and `a` with `b#AGENCY#c` stay apart.
  */
-const sourcePartition = (tenantId: string, source: CallSource) => `${entityPrefixes.tenant}${tenantId}#SOURCE#${source}`;
+const sourcePartition = (tenantId: string, source: CallSource) =>
+  `${entityPrefixes.tenant}${tenantId}#SOURCE#${source}`;
 export const listPartitions = {
   tenant: sourcePartition,
   user: (tenantId: string, source: CallSource, externalUserId: string) =>
