@@ -22,8 +22,12 @@ export interface DynamoDbLocalOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-// Java starts slowly on a busy 2-core machine; 30 s was seen to run out while other suites ran.
-const readyTimeoutMs = 120_000;
+/**
+ * The JVM can take minutes to start on a busy machine, so a slow start is waited out while the
+ * process lives and keeps to itself; only an exit, or this long without a first answer, is failure.
+ */
+const hungAfterMs = 300_000;
+const progressEveryMs = 10_000;
 
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   assertJava();
@@ -56,7 +60,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   };
 
   try {
-    await waitUntilReady(endpoint, child);
+    await waitUntilReady(endpoint, child, options.onProgress);
   } catch (error) {
     await stop();
     throw new Error(`DynamoDB Local did not start: ${(error as Error).message}\n${output.trim()}`);
@@ -82,17 +86,27 @@ export const localDynamoClient = (endpoint: string, maxAttempts = 3): DynamoDBCl
     maxAttempts,
   });
 
-const waitUntilReady = async (endpoint: string, child: ChildProcess) => {
+const waitUntilReady = async (endpoint: string, child: ChildProcess, onProgress?: (message: string) => void) => {
   const client = localDynamoClient(endpoint, 1);
-  const deadline = Date.now() + readyTimeoutMs;
+  const started = Date.now();
+  let nextProgressAt = started + progressEveryMs;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`it exited with code ${child.exitCode}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`it exited (${child.exitCode ?? child.signalCode}) before answering`);
+      }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw error;
+        const waited = Date.now() - started;
+        if (waited > hungAfterMs) {
+          throw new Error(`no answer after ${Math.round(waited / 1000)} s: ${(error as Error).message}`);
+        }
+        if (Date.now() >= nextProgressAt) {
+          onProgress?.(`Still waiting for DynamoDB Local to answer (${Math.round(waited / 1000)} s; Java is starting)…`);
+          nextProgressAt += progressEveryMs;
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { routeList, routes } from '../../lambdas/http/routes.js';
 import { gatewayErrors } from '../../lambdas/http/gatewayResponses.js';
@@ -18,7 +19,7 @@ let resources: Record<string, Resource>;
 beforeAll(() => {
   ({ template, outdir } = synthesize());
   resources = template.toJSON().Resources;
-}, 120_000);
+}, 300_000);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
@@ -273,6 +274,13 @@ describe('the functions', () => {
     ['getCall', ['dynamodb:BatchGetItem', 'dynamodb:BatchGetItem', 'logs:CreateLogStream', 'logs:PutLogEvents']],
   ])('%s may do exactly %j', (operationId, actions) => {
     expect(actionsOf(operationId)).toEqual(actions);
+  });
+
+  it('runs every function on the Node.js major version the npm scripts are pinned to', () => {
+    const pinned = (JSON.parse(readFileSync('package.json', 'utf8')) as { optionalDependencies: { node: string } })
+      .optionalDependencies.node;
+    const runtimes = new Set(ofType('AWS::Lambda::Function').map(([, resource]) => resource.Properties.Runtime));
+    expect([...runtimes]).toEqual([`nodejs${pinned.split('.')[0]}.x`]);
   });
 
   it('lets no function use an AWS managed policy', () => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
   );
   // Redeemed but never scored: never listed.
   await createRedeemedCall(table, main.tenant.tenantId, 'rep_a');
-}, 120_000);
+}, 300_000);
 afterAll(() => api.close());
 
 const newestFirst = (a: Seeded, b: Seeded) =>

@@ -60,7 +60,8 @@ beforeAll(async () => {
   });
   page = await browser.newPage();
   await page.goto(pageOrigin);
-}, 60_000);
+  // Chromium's first start on a busy machine can take most of a minute by itself.
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();

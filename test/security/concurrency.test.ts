@@ -9,6 +9,8 @@ beforeAll(async () => {
 });
 
 const repeats = 20;
+// Each test is 20 rounds of 40–50 parallel requests: far longer than one request on a busy machine.
+const roundsTimeoutMs = 300_000;
 
 describe('under concurrency, repeated 20 times', () => {
   it('50 parallel redeems of one token: exactly one 200 and one call, the rest TOKEN_ALREADY_USED', async () => {
@@ -26,7 +28,7 @@ describe('under concurrency, repeated 20 times', () => {
       const calls = (await itemsOfTenant(table, tenant.tenantId)).filter((item) => String(item.pk).startsWith('CALL#'));
       expect([round, calls.length]).toEqual([round, 1]);
     }
-  });
+  }, roundsTimeoutMs);
 
   it('N parallel mints with K sessions of quota left: exactly K succeed', async () => {
     for (let round = 0; round < repeats; round++) {
@@ -48,5 +50,5 @@ describe('under concurrency, repeated 20 times', () => {
       const counter = (await itemsOfTenant(table, tenant.tenantId)).find((item) => item.sk === `QUOTA#${month}`);
       expect([round, counter?.sessionsMinted]).toEqual([round, quota]);
     }
-  });
+  }, roundsTimeoutMs);
 });

@@ -10,6 +10,8 @@ let tenantId: string;
 let token: string;
 let before: Record<string, unknown>[];
 const numRuns = 1_000;
+// A thousand in-process requests per operation: seconds when quiet, a minute or more when busy.
+const fuzzTimeoutMs = 240_000;
 
 beforeAll(async () => {
   invoke = await loadTestHandlers();
@@ -22,7 +24,7 @@ beforeAll(async () => {
   const minted = await invoke(requestsFor(apiKey).mint());
   token = minted.body.token;
   before = await itemsOfTenant(table, tenantId);
-}, 60_000);
+}, 120_000);
 
 /** Text a fuzzer should try: huge, empty, control characters, lone surrogates, RTL overrides, emoji. */
 const oddText = fc.oneof(
@@ -134,7 +136,7 @@ describe('fuzzed bad input never gets a 5xx, always a 4xx envelope, and changes 
       }),
       { numRuns },
     );
-  });
+  }, fuzzTimeoutMs);
 
   it('POST /roleplay/session', async () => {
     const validRedeem = (value: unknown) => {
@@ -176,7 +178,7 @@ describe('fuzzed bad input never gets a 5xx, always a 4xx envelope, and changes 
       }),
       { numRuns },
     );
-  });
+  }, fuzzTimeoutMs);
 
   it('GET /calls', async () => {
     const names = fc.constantFrom(
@@ -246,7 +248,7 @@ describe('fuzzed bad input never gets a 5xx, always a 4xx envelope, and changes 
       }),
       { numRuns },
     );
-  });
+  }, fuzzTimeoutMs);
 
   it('GET /calls/{callId}', async () => {
     await fc.assert(
@@ -264,7 +266,7 @@ describe('fuzzed bad input never gets a 5xx, always a 4xx envelope, and changes 
       ),
       { numRuns },
     );
-  });
+  }, fuzzTimeoutMs);
 
   // These two run last: they judge what the runs above left behind.
   it('changed nothing in the table', async () => {
