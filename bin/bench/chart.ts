@@ -29,14 +29,15 @@ export const latencyChart = (series: readonly ChartSeries[], caption: string): s
   const height = 480;
   const plot = { left: 70, right: 600, top: 40, bottom: 400 };
   const sizes = [...new Set(series.flatMap((line) => line.points.map((point) => point.calls)))].sort((a, b) => a - b);
-  const maxMs = Math.max(1, ...series.flatMap((line) => line.points.map((point) => point.latencyMs.max)));
-  const yMax = niceCeiling(maxMs);
+  // Scaled to the medians: on a shared machine one slow sample would flatten every line.
+  const maxMs = Math.max(1, ...series.flatMap((line) => line.points.map((point) => point.latencyMs.median)));
+  const yMax = niceCeiling(maxMs * 1.5);
   const [first = 1, last = 10] = [sizes[0], sizes.at(-1)];
   const x = (calls: number) =>
     plot.left +
     ((Math.log10(calls) - Math.log10(first)) / Math.max(1e-9, Math.log10(last) - Math.log10(first))) *
       (plot.right - plot.left);
-  const y = (ms: number) => plot.bottom - (ms / yMax) * (plot.bottom - plot.top);
+  const y = (ms: number) => plot.bottom - (Math.min(ms, yMax) / yMax) * (plot.bottom - plot.top);
 
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
@@ -60,7 +61,7 @@ export const latencyChart = (series: readonly ChartSeries[], caption: string): s
     `<line x1="${plot.left}" x2="${plot.right}" y1="${plot.bottom}" y2="${plot.bottom}" stroke="#333"/>`,
     `<line x1="${plot.left}" x2="${plot.left}" y1="${plot.top}" y2="${plot.bottom}" stroke="#333"/>`,
     `<text x="${(plot.left + plot.right) / 2}" y="${plot.bottom + 40}" text-anchor="middle">calls the tenant holds (log scale)</text>`,
-    `<text transform="translate(20 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">ms per request: median, whisker min–max</text>`,
+    `<text transform="translate(20 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">ms per request: median, whisker min–max (clipped)</text>`,
   );
   series.forEach((line, index) => {
     const color = palette[index % palette.length];
