@@ -1,12 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { routeList } from '../lambdas/http/routes.js';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { progressBar } from './admin/progress.js';
 import { buildBundles } from './bench/bundles.js';
 import { latencyChart, type ChartSeries } from './bench/chart.js';
 import { measureCpu } from './bench/cpu.js';
+import { proxyEventFor } from './bench/events.js';
 import { listCases, measureListCases, type ListMeasurement } from './bench/listCost.js';
 import { runLoad, startServer, type LoadSample, type LoadTarget } from './bench/load.js';
 import { measureColdStarts, type ColdTarget } from './bench/loadTime.js';
@@ -20,7 +20,6 @@ import { requestsFor } from './local/apiRequests.js';
 import { handlerEnvironment, loadHandlers } from './local/app.js';
 import { startDynamoDbLocal } from './local/dynamodbLocal.js';
 import { ensureTable } from './local/ensureTable.js';
-import { buildProxyEvent, matchPath } from './local/gateway.js';
 import { inProcessInvoker, type InProcessRequest } from './local/invokeInProcess.js';
 import { freshLocalState } from './local/localState.js';
 
@@ -122,24 +121,6 @@ const main = async () => {
     step(
       `Cold starts: import and first invocation, each bundle in a fresh process, ${plan.coldRounds} shuffled rounds`,
     );
-    const eventFor = (request: InProcessRequest, operationId: string) => {
-      const route = routeList.find((candidate) => candidate.operationId === operationId);
-      const url = new URL(request.path, 'http://localhost');
-      if (!route) throw new Error(`no route ${operationId}`);
-      return buildProxyEvent(
-        {
-          method: request.method,
-          url,
-          rawHeaders: (request.headers ?? []).flat(),
-          sourceIp: '127.0.0.1',
-          body: Buffer.from(request.body ?? ''),
-          protocol: 'HTTP/1.1',
-        },
-        route,
-        matchPath(route.path, url.pathname) ?? {},
-        `cold-${Math.random().toString(36).slice(2)}`,
-      );
-    };
     const operationOf: Record<string, Operation> = {
       mintSession: 'mint',
       redeemSession: 'redeem',
@@ -150,7 +131,7 @@ const main = async () => {
       { bundle: bundles.reference, event: () => ({}) },
       ...bundles.handlers.map((bundle) => ({
         bundle,
-        event: () => eventFor(requestFor(operationOf[bundle.name] ?? 'list'), bundle.name),
+        event: () => proxyEventFor(requestFor(operationOf[bundle.name] ?? 'list')).event,
       })),
     ];
     const { LOG_LEVEL: _silentHere, ...deployedEnvironment } = process.env;
@@ -394,7 +375,7 @@ const main = async () => {
       budgets,
       figures: { operationCosts, cold, cpu: cpu.result, load, list: bySize, heavyPage, getCases, readable },
     });
-    writeResultsIntoDocs(join(docsDirectory, 'performance.md'), budgets, { at, quick, minutes: minutes() });
+    await writeResultsIntoDocs(join(docsDirectory, 'performance.md'), budgets, { at, quick, minutes: minutes() });
   } finally {
     for (const stop of stops) stop();
     await database.stop();

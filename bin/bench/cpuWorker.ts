@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createDocumentClient } from '../../lambdas/store/client.js';
 import { requestsFor } from '../local/apiRequests.js';
 import { loadHandlers, type LocalApiSettings } from '../local/app.js';
-import { inProcessInvoker, type InProcessRequest } from '../local/invokeInProcess.js';
+import { lambdaContext } from '../local/gateway.js';
+import type { InProcessRequest } from '../local/invokeInProcess.js';
+import { proxyEventFor } from './events.js';
 import { watchDynamoCommands } from './meter.js';
 import { callsFor, operations, runReference, type Operation, type Plans } from './reference.js';
 import { sessionTokenSource } from './sessionTokens.js';
@@ -28,7 +30,7 @@ export interface CpuJob {
 export type CpuResult = Record<Operation, { project: number[]; reference: number[] }>;
 
 const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as CpuJob;
-const invoke = inProcessInvoker(await loadHandlers(job.settings));
+const handlers = new Map((await loadHandlers(job.settings)).map(({ route, handler }) => [route.operationId, handler]));
 const db = createDocumentClient({ region: 'us-east-1', endpoint: job.settings.dynamoEndpoint });
 const requests = requestsFor(job.apiKey);
 const freshToken = sessionTokenSource(job.settings.keys.sessionToken, job.tenantId);
@@ -41,10 +43,18 @@ const requestFor = (operation: Operation): InProcessRequest =>
         ? requests.list()
         : requests.get(job.callId);
 
-const ok = async (request: InProcessRequest) => {
-  const { result } = await invoke(request);
-  if (result.statusCode !== 200) throw new Error(`${request.method} ${request.path} answered ${result.statusCode}`);
+/** The handler's call, with its event and context built beforehand (the runtime's work, not ours). */
+const prepared = (request: InProcessRequest) => {
+  const { operationId, event } = proxyEventFor(request);
+  const handler = handlers.get(operationId);
+  const context = lambdaContext(event.requestContext.requestId);
+  if (!handler) throw new Error(`no handler for ${operationId}`);
+  return async () => {
+    const result = await handler(event, context);
+    if (result.statusCode !== 200) throw new Error(`${request.method} ${request.path} answered ${result.statusCode}`);
+  };
 };
+const ok = (request: InProcessRequest) => prepared(request)();
 
 // The reference makes the calls the handler made for the same request, recorded once here.
 const watcher = watchDynamoCommands();
@@ -58,10 +68,7 @@ watcher.restore();
 /** One side's requests for a block, built before the clock starts. */
 const prepare = (operation: Operation, side: 'project' | 'reference', count: number) =>
   Array.from({ length: count }, () => {
-    if (side === 'project') {
-      const request = requestFor(operation);
-      return () => ok(request);
-    }
+    if (side === 'project') return prepared(requestFor(operation));
     const calls = callsFor(plans, operation);
     return () => runReference(db, calls);
   });

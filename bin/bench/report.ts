@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 
 export interface Budget {
   readonly check: string;
@@ -42,7 +43,7 @@ const end = '<!-- bench:results:end -->';
  * Rewrites the generated part of docs/performance.md (between its markers) with this run's
  * budgets, so the page and the chart beside it always come from the same run.
  */
-export const writeResultsIntoDocs = (
+export const writeResultsIntoDocs = async (
   path: string,
   budgets: readonly Budget[],
   notes: { at: string; quick: boolean; minutes: number },
@@ -64,7 +65,9 @@ export const writeResultsIntoDocs = (
         `| ${entry.pass ? 'ok' : '**MISS**'} | ${cell(entry.check)} | ${cell(entry.measured)} | ${cell(entry.limit)} | ${cell(entry.reference)} |`,
     ),
   ].join('\n');
-  writeFileSync(path, `${page.slice(0, start + begin.length)}\n${table}\n${page.slice(stop)}`);
+  // Formatted as `npm run format` would, so a run leaves the page as the formatter wants it.
+  const updated = `${page.slice(0, start + begin.length)}\n${table}\n${page.slice(stop)}`;
+  writeFileSync(path, await format(updated, { ...(await resolveConfig(path)), filepath: path }));
 };
 
 export const writeJson = (directory: string, name: string, value: unknown) => {
