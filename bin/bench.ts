@@ -6,6 +6,7 @@ import { progressBar } from './admin/progress.js';
 import { buildBundles } from './bench/bundles.js';
 import { latencyChart, type ChartSeries } from './bench/chart.js';
 import { measureCpu } from './bench/cpu.js';
+import { operationRequests } from './bench/operationRequests.js';
 import { proxyEventFor } from './bench/events.js';
 import { listCases, measureListCases, type ListMeasurement } from './bench/listCost.js';
 import { runLoad, startServer, type LoadSample, type LoadTarget } from './bench/load.js';
@@ -13,7 +14,6 @@ import { measureColdStarts, type ColdTarget } from './bench/loadTime.js';
 import { watchDynamoCommands, type Cost } from './bench/meter.js';
 import { operations, type Operation } from './bench/reference.js';
 import { machine, printBudgets, writeJson, writeResultsIntoDocs, type Budget } from './bench/report.js';
-import { sessionTokenSource } from './bench/sessionTokens.js';
 import { formatSpread, shuffled, spreadOf, type Spread } from './bench/stats.js';
 import { addCalls, createBenchTenant } from './bench/tenants.js';
 import { requestsFor } from './local/apiRequests.js';
@@ -93,16 +93,12 @@ const main = async () => {
 
     const small = await createBenchTenant(table, 'Bench small');
     await addCalls(table, small, 150);
-    const requests = requestsFor(small.apiKey);
-    const freshToken = sessionTokenSource(settings.keys.sessionToken, small.tenantId);
-    const requestFor = (operation: Operation): InProcessRequest =>
-      operation === 'mint'
-        ? requests.mint()
-        : operation === 'redeem'
-          ? requests.redeem(freshToken())
-          : operation === 'list'
-            ? requests.list()
-            : requests.get(small.callIds[0] ?? '');
+    const { requests, freshToken, requestFor } = operationRequests({
+      apiKey: small.apiKey,
+      tenantId: small.tenantId,
+      callId: small.callIds[0] ?? '',
+      sessionKeySet: settings.keys.sessionToken,
+    });
 
     step('Counting DynamoDB round trips per operation (a warm function)');
     const operationCosts = {} as Record<Operation, Cost>;
@@ -327,7 +323,7 @@ const main = async () => {
         heavyPage.cost.roundTrips === lightPage.cost.roundTrips,
     });
     const heavyCall = heavy.callIds[0] ?? '';
-    const unscored = String((await ok(requestsFor(small.apiKey).redeem(freshToken()))).callId);
+    const unscored = String((await ok(requests.redeem(freshToken()))).callId);
     const getCost = async (apiKey: string, callId: string, status: number) =>
       watcher.measure(table.db, async () => {
         const { result } = await invoke(requestsFor(apiKey).get(callId));

@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createDocumentClient } from '../../lambdas/store/client.js';
-import { requestsFor } from '../local/apiRequests.js';
 import { loadHandlers, type LocalApiSettings } from '../local/app.js';
 import { lambdaContext } from '../local/gateway.js';
 import type { InProcessRequest } from '../local/invokeInProcess.js';
 import { proxyEventFor } from './events.js';
 import { watchDynamoCommands } from './meter.js';
+import { operationRequests } from './operationRequests.js';
 import { callsFor, operations, runReference, type Operation, type Plans } from './reference.js';
-import { sessionTokenSource } from './sessionTokens.js';
 import { shuffled } from './stats.js';
 
 /**
@@ -32,16 +31,12 @@ export type CpuResult = Record<Operation, { project: number[]; reference: number
 const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as CpuJob;
 const handlers = new Map((await loadHandlers(job.settings)).map(({ route, handler }) => [route.operationId, handler]));
 const db = createDocumentClient({ region: 'us-east-1', endpoint: job.settings.dynamoEndpoint });
-const requests = requestsFor(job.apiKey);
-const freshToken = sessionTokenSource(job.settings.keys.sessionToken, job.tenantId);
-const requestFor = (operation: Operation): InProcessRequest =>
-  operation === 'mint'
-    ? requests.mint()
-    : operation === 'redeem'
-      ? requests.redeem(freshToken())
-      : operation === 'list'
-        ? requests.list()
-        : requests.get(job.callId);
+const { requestFor } = operationRequests({
+  apiKey: job.apiKey,
+  tenantId: job.tenantId,
+  callId: job.callId,
+  sessionKeySet: job.settings.keys.sessionToken,
+});
 
 /** The handler's call, with its event and context built beforehand (the runtime's work, not ours). */
 const prepared = (request: InProcessRequest) => {
