@@ -104,7 +104,9 @@ const waitUntilReady = async (endpoint: string, child: ChildProcess, onProgress?
           throw new Error(`no answer after ${Math.round(waited / 1000)} s: ${(error as Error).message}`);
         }
         if (Date.now() >= nextProgressAt) {
-          onProgress?.(`Still waiting for DynamoDB Local to answer (${Math.round(waited / 1000)} s; Java is starting)…`);
+          onProgress?.(
+            `Still waiting for DynamoDB Local to answer (${Math.round(waited / 1000)} s; Java is starting)…`,
+          );
           nextProgressAt += progressEveryMs;
         }
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -118,155 +118,172 @@ const contentType = fc.oneof(
 );
 
 describe('fuzzed bad input never gets a 5xx, always a 4xx envelope, and changes nothing', () => {
-  it('POST /session', async () => {
-    await fc.assert(
-      fc.asyncProperty(body, contentType, async ({ text, value }, type) => {
-        fc.pre(!(validMintBody(value) && /^application\/json\s*(;|$)/i.test(type)));
-        expect4xx(
-          await invoke({
-            method: 'POST',
-            path: '/session',
-            headers: [
-              ['Authorization', `Bearer ${apiKey}`],
-              ['Content-Type', type],
-            ],
-            body: text,
-          }),
-        );
-      }),
-      { numRuns },
-    );
-  }, fuzzTimeoutMs);
-
-  it('POST /roleplay/session', async () => {
-    const validRedeem = (value: unknown) => {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-      const record = value as Record<string, unknown>;
-      const filters = record.filters as Record<string, unknown> | undefined;
-      return (
-        isWellFormedText(record.drillKey, 128) &&
-        (record.difficulty === undefined || ['Beginner', 'Advanced', 'Elite'].includes(record.difficulty as string)) &&
-        (filters === undefined ||
-          (typeof filters === 'object' &&
-            filters !== null &&
-            !Array.isArray(filters) &&
-            (filters.state === undefined || isWellFormedText(filters.state, 64)) &&
-            (filters.category === undefined || isWellFormedText(filters.category, 128))))
+  it(
+    'POST /session',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(body, contentType, async ({ text, value }, type) => {
+          fc.pre(!(validMintBody(value) && /^application\/json\s*(;|$)/i.test(type)));
+          expect4xx(
+            await invoke({
+              method: 'POST',
+              path: '/session',
+              headers: [
+                ['Authorization', `Bearer ${apiKey}`],
+                ['Content-Type', type],
+              ],
+              body: text,
+            }),
+          );
+        }),
+        { numRuns },
       );
-    };
-    await fc.assert(
-      fc.asyncProperty(body, contentType, async ({ text, value }, type) => {
-        // A valid body with an unknown drill is refused too (DRILL_NOT_FOUND); only the known drill would redeem.
-        fc.pre(
-          !(
-            validRedeem(value) &&
-            (value as { drillKey: string }).drillKey === 'ma-full-sale' &&
-            /^application\/json\s*(;|$)/i.test(type)
-          ),
-        );
-        expect4xx(
-          await invoke({
-            method: 'POST',
-            path: '/roleplay/session',
-            headers: [
-              ['Authorization', `Bearer ${token}`],
-              ['Content-Type', type],
-            ],
-            body: text,
-          }),
-        );
-      }),
-      { numRuns },
-    );
-  }, fuzzTimeoutMs);
+    },
+    fuzzTimeoutMs,
+  );
 
-  it('GET /calls', async () => {
-    const names = fc.constantFrom(
-      'from',
-      'to',
-      'limit',
-      'cursor',
-      'source',
-      'externalUserId',
-      'externalAgencyId',
-      'junk',
-      '__proto__',
-    );
-    const badFrom = fc.oneof(
-      oddText,
-      fc.constantFrom(
-        '2026-13-01T00:00:00Z',
-        '2026-02-30T00:00:00Z',
-        '2026-06-01',
-        '+275760-09-13T00:00:00Z',
-        '9999-99-99T99:99:99Z',
-      ),
-    );
-    const badLimit = fc.oneof(
-      fc.constantFrom('0', '101', '-1', '1.5', 'abc', '', '1e2', '0x10', ' 5', '5 ', '05'),
-      oddText.filter((text) => !/^(100|[1-9][0-9]?)$/.test(text)),
-    );
-    const flaw = fc.oneof(
-      badFrom.map((from) => [['from', from]]),
-      badLimit.map((limit) => [
-        ['from', '2026-01-01T00:00:00Z'],
-        ['limit', limit],
-      ]),
-      fc.constantFrom('from', 'limit', 'to').map((name) => [
-        ['from', '2026-01-01T00:00:00Z'],
-        [name, '2026-01-02T00:00:00Z'],
-        [name, '5'],
-      ]),
-      oddText.map((cursor) => [
-        ['from', '2026-01-01T00:00:00Z'],
-        ['cursor', `${cursor}x`],
-      ]),
-      fc.constant([
-        ['from', '2026-06-02T00:00:00Z'],
-        ['to', '2026-06-01T00:00:00Z'],
-      ]),
-      fc.constant([['to', '2026-06-01T00:00:00Z']]),
-    );
-    const noise = fc.array(
-      fc.tuple(
-        names.filter((name) => !['from', 'to', 'limit', 'cursor'].includes(name)),
-        fc.oneof(oddText.map(percentEncoded), rawBytesEncoded),
-      ),
-      {
-        maxLength: 4,
-      },
-    );
-    await fc.assert(
-      fc.asyncProperty(flaw, noise, async (flawed, extra) => {
-        const query = [
-          ...flawed.map(([name, value]) => `${percentEncoded(name ?? '')}=${percentEncoded(value ?? '')}`),
-          ...extra.map(([name, value]) => `${percentEncoded(name)}=${value}`),
-        ].join('&');
-        expect4xx(
-          await invoke({ method: 'GET', path: `/calls?${query}`, headers: [['Authorization', `Bearer ${apiKey}`]] }),
+  it(
+    'POST /roleplay/session',
+    async () => {
+      const validRedeem = (value: unknown) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+        const record = value as Record<string, unknown>;
+        const filters = record.filters as Record<string, unknown> | undefined;
+        return (
+          isWellFormedText(record.drillKey, 128) &&
+          (record.difficulty === undefined ||
+            ['Beginner', 'Advanced', 'Elite'].includes(record.difficulty as string)) &&
+          (filters === undefined ||
+            (typeof filters === 'object' &&
+              filters !== null &&
+              !Array.isArray(filters) &&
+              (filters.state === undefined || isWellFormedText(filters.state, 64)) &&
+              (filters.category === undefined || isWellFormedText(filters.category, 128))))
         );
-      }),
-      { numRuns },
-    );
-  }, fuzzTimeoutMs);
+      };
+      await fc.assert(
+        fc.asyncProperty(body, contentType, async ({ text, value }, type) => {
+          // A valid body with an unknown drill is refused too (DRILL_NOT_FOUND); only the known drill would redeem.
+          fc.pre(
+            !(
+              validRedeem(value) &&
+              (value as { drillKey: string }).drillKey === 'ma-full-sale' &&
+              /^application\/json\s*(;|$)/i.test(type)
+            ),
+          );
+          expect4xx(
+            await invoke({
+              method: 'POST',
+              path: '/roleplay/session',
+              headers: [
+                ['Authorization', `Bearer ${token}`],
+                ['Content-Type', type],
+              ],
+              body: text,
+            }),
+          );
+        }),
+        { numRuns },
+      );
+    },
+    fuzzTimeoutMs,
+  );
 
-  it('GET /calls/{callId}', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        oddText.filter((text) => text.length > 0),
-        async (callId) => {
-          const response = await invoke({
-            method: 'GET',
-            path: `/calls/${percentEncoded(callId)}`,
-            headers: [['Authorization', `Bearer ${apiKey}`]],
-          });
-          expect4xx(response);
-          expect(response.body.error?.code).toBe('CALL_NOT_FOUND');
+  it(
+    'GET /calls',
+    async () => {
+      const names = fc.constantFrom(
+        'from',
+        'to',
+        'limit',
+        'cursor',
+        'source',
+        'externalUserId',
+        'externalAgencyId',
+        'junk',
+        '__proto__',
+      );
+      const badFrom = fc.oneof(
+        oddText,
+        fc.constantFrom(
+          '2026-13-01T00:00:00Z',
+          '2026-02-30T00:00:00Z',
+          '2026-06-01',
+          '+275760-09-13T00:00:00Z',
+          '9999-99-99T99:99:99Z',
+        ),
+      );
+      const badLimit = fc.oneof(
+        fc.constantFrom('0', '101', '-1', '1.5', 'abc', '', '1e2', '0x10', ' 5', '5 ', '05'),
+        oddText.filter((text) => !/^(100|[1-9][0-9]?)$/.test(text)),
+      );
+      const flaw = fc.oneof(
+        badFrom.map((from) => [['from', from]]),
+        badLimit.map((limit) => [
+          ['from', '2026-01-01T00:00:00Z'],
+          ['limit', limit],
+        ]),
+        fc.constantFrom('from', 'limit', 'to').map((name) => [
+          ['from', '2026-01-01T00:00:00Z'],
+          [name, '2026-01-02T00:00:00Z'],
+          [name, '5'],
+        ]),
+        oddText.map((cursor) => [
+          ['from', '2026-01-01T00:00:00Z'],
+          ['cursor', `${cursor}x`],
+        ]),
+        fc.constant([
+          ['from', '2026-06-02T00:00:00Z'],
+          ['to', '2026-06-01T00:00:00Z'],
+        ]),
+        fc.constant([['to', '2026-06-01T00:00:00Z']]),
+      );
+      const noise = fc.array(
+        fc.tuple(
+          names.filter((name) => !['from', 'to', 'limit', 'cursor'].includes(name)),
+          fc.oneof(oddText.map(percentEncoded), rawBytesEncoded),
+        ),
+        {
+          maxLength: 4,
         },
-      ),
-      { numRuns },
-    );
-  }, fuzzTimeoutMs);
+      );
+      await fc.assert(
+        fc.asyncProperty(flaw, noise, async (flawed, extra) => {
+          const query = [
+            ...flawed.map(([name, value]) => `${percentEncoded(name ?? '')}=${percentEncoded(value ?? '')}`),
+            ...extra.map(([name, value]) => `${percentEncoded(name)}=${value}`),
+          ].join('&');
+          expect4xx(
+            await invoke({ method: 'GET', path: `/calls?${query}`, headers: [['Authorization', `Bearer ${apiKey}`]] }),
+          );
+        }),
+        { numRuns },
+      );
+    },
+    fuzzTimeoutMs,
+  );
+
+  it(
+    'GET /calls/{callId}',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          oddText.filter((text) => text.length > 0),
+          async (callId) => {
+            const response = await invoke({
+              method: 'GET',
+              path: `/calls/${percentEncoded(callId)}`,
+              headers: [['Authorization', `Bearer ${apiKey}`]],
+            });
+            expect4xx(response);
+            expect(response.body.error?.code).toBe('CALL_NOT_FOUND');
+          },
+        ),
+        { numRuns },
+      );
+    },
+    fuzzTimeoutMs,
+  );
 
   // These two run last: they judge what the runs above left behind.
   it('changed nothing in the table', async () => {
