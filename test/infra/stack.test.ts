@@ -280,7 +280,7 @@ describe('the functions', () => {
         'secretsmanager:GetSecretValue',
       ],
     ],
-    ['getCall', ['dynamodb:BatchGetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents']],
+    ['getCall', ['dynamodb:BatchGetItem', 'dynamodb:BatchGetItem', 'logs:CreateLogStream', 'logs:PutLogEvents']],
   ])('%s may do exactly %j', (operationId, actions) => {
     expect(actionsOf(operationId)).toEqual(actions);
   });
@@ -309,9 +309,11 @@ describe('the functions', () => {
       expect.objectContaining({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } }),
       expect.objectContaining({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } }),
     ]);
-    expect(conditionOf('getCall', 'dynamodb:Query')).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] },
-    });
+    const getReads = statementsOf('getCall').filter((statement) => statement.Action === 'dynamodb:BatchGetItem');
+    expect(getReads.map((statement) => statement.Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*', 'TENANT#*'] } },
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } },
+    ]);
     expect(conditionOf('redeemSession', 'dynamodb:PutItem')).toMatchObject({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['JTI#*', 'CALL#*'] },
       'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
