@@ -110,7 +110,12 @@ export const itemsOfTenant = async (table: Table, tenantId: string): Promise<Rec
 };
 
 /** A call a rep redeemed (in test mode for a test twin) that the pipeline has not scored yet. @returns its id */
-export const createRedeemedCall = async (table: Table, tenantId: string, externalUserId = 'rep_a'): Promise<string> => {
+export const createRedeemedCall = async (
+  table: Table,
+  tenantId: string,
+  externalUserId = 'rep_a',
+  externalAgencyId: string | null = null,
+): Promise<string> => {
   const now = new Date().toISOString();
   const callId = newCallId();
   await createCallStore(table).createRedeemedCall(
@@ -121,7 +126,7 @@ export const createRedeemedCall = async (table: Table, tenantId: string, externa
       sessionId: newSessionId(),
       source: 'roleplay',
       externalUserId,
-      externalAgencyId: null,
+      externalAgencyId,
       drillKey: 'ma-full-sale',
       difficulty: 'Advanced',
       personaName: 'Margaret Chen',
