@@ -374,8 +374,17 @@ describe('the functions', () => {
   it('lets the list function query the list indexes and nothing else', () => {
     const query = statementsOf('listCalls').find((statement) => statement.Action === 'dynamodb:Query');
     const resources = JSON.stringify(query?.Resource);
+    expect(tableDefinition.indexes.map((index) => index.indexName)).toEqual([
+      'callsByTenant',
+      'callsByUser',
+      'callsByAgency',
+      'callsByUserAndAgency',
+    ]);
     for (const index of tableDefinition.indexes) expect(resources).toContain(`/index/${index.indexName}`);
     expect(query?.Resource).toHaveLength(tableDefinition.indexes.length);
+    expect(query?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] },
+    });
   });
 });
 
