@@ -6,6 +6,7 @@ import { completeCall } from '../../lambdas/backoffice/completeCall.js';
 import { createTenant, issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
 import { createUrlVetter } from '../../lambdas/backoffice/webhooks/outbound.js';
 import { newCallId, newSessionId } from '../../lambdas/domain/ids.js';
+import { AthosError } from '../../lambdas/domain/errors.js';
 import { systemClock } from '../../lambdas/domain/ports.js';
 import { useEnvironment } from '../../lambdas/environment.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
@@ -58,6 +59,21 @@ const pool = async <T>(items: readonly T[], width: number, work: (item: T) => Pr
       while (next < items.length) await work(items[next++] as T);
     }),
   );
+};
+
+/**
+ * DynamoDB Local gives up on a write that waited too long for its lock (a 500 that real DynamoDB
+ * never answers), which a loaded machine provokes: such a write is tried again, a few times.
+ */
+const patiently = async (write: () => Promise<unknown>) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof AthosError && error.code === 'SERVICE_UNAVAILABLE') || attempt === 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
 };
 
 /** Starts the pipeline on a table of its own, on DynamoDB Local at `dynamoEndpoint`. */
@@ -152,39 +168,43 @@ export const runWebhookBurst = async (
   const callStore = createCallStore(table);
   const now = new Date().toISOString();
   const callIds = Array.from({ length: calls }, () => newCallId());
-  await pool(callIds, 25, async (callId) => {
-    await callStore.createRedeemedCall(
-      {
-        callId,
-        tenantId,
-        sessionId: newSessionId(),
-        source: 'roleplay',
-        externalUserId: 'rep_bench',
-        externalAgencyId: null,
-        drillKey: 'ma-full-sale',
-        difficulty: 'Advanced',
-        personaName: 'Margaret Chen',
-        status: 'redeemed',
-        createdAt: now,
-        updatedAt: now,
-      },
-      { jti: `bench-${callId}`, expiresAt: new Date(Date.now() + 300_000), mintedBy: { tenantId, keyId: key.keyId } },
+  await pool(callIds, 5, async (callId) => {
+    await patiently(() =>
+      callStore.createRedeemedCall(
+        {
+          callId,
+          tenantId,
+          sessionId: newSessionId(),
+          source: 'roleplay',
+          externalUserId: 'rep_bench',
+          externalAgencyId: null,
+          drillKey: 'ma-full-sale',
+          difficulty: 'Advanced',
+          personaName: 'Margaret Chen',
+          status: 'redeemed',
+          createdAt: now,
+          updatedAt: now,
+        },
+        { jti: `bench-${callId}`, expiresAt: new Date(Date.now() + 300_000), mintedBy: { tenantId, keyId: key.keyId } },
+      ),
     );
   });
 
   const scoredAt = new Map<string, number>();
   const started = Date.now();
-  await pool(callIds, 25, async (callId) => {
+  await pool(callIds, 10, async (callId) => {
     const ended = new Date();
-    await completeCall(
-      { calls: callStore, clock: systemClock },
-      {
-        callId,
-        startedAt: new Date(ended.getTime() - 300_000).toISOString(),
-        endedAt: ended.toISOString(),
-        transcript: [{ role: 'agent', content: 'Hello.' }],
-        score: { overallScore: 80, summary: 'Bench.', feedback: 'Bench.' },
-      },
+    await patiently(() =>
+      completeCall(
+        { calls: callStore, clock: systemClock },
+        {
+          callId,
+          startedAt: new Date(ended.getTime() - 300_000).toISOString(),
+          endedAt: ended.toISOString(),
+          transcript: [{ role: 'agent', content: 'Hello.' }],
+          score: { overallScore: 80, summary: 'Bench.', feedback: 'Bench.' },
+        },
+      ),
     );
     scoredAt.set(callId, Date.now());
   });
