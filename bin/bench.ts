@@ -398,7 +398,7 @@ const main = async () => {
       `Webhook burst: ${plan.webhookCalls.toLocaleString('en-US')} calls scored at once, three endpoints each (one failing every third attempt, one slow), ${plan.webhookRuns} run(s)`,
     );
     const webhookBursts = await measureWebhookBursts(
-      { dynamoEndpoint: database.endpoint, calls: plan.webhookCalls, runs: plan.webhookRuns },
+      { calls: plan.webhookCalls, runs: plan.webhookRuns },
       outputDirectory,
     );
     const delivered = webhookBursts.map((burst) => burst.deliveries);
@@ -475,6 +475,8 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
+  // The verdicts reached before the failure still say something.
+  if (budgets.length > 0) printBudgets(budgets);
   console.error(`\nBenchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
   process.exitCode = 1;
 });
