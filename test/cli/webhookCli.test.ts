@@ -9,6 +9,10 @@ import { eventually, startReceiver, startWebhookPipeline, type WebhookPipeline }
  * `athos-admin webhook …` as an operator runs it (a separate process), against a table whose
  * webhook pipeline runs in this test, so `webhook test` and `replay` really deliver.
  */
+// Each test starts the CLI as separate processes, and tsx compiles it anew in each: a few seconds
+// apiece on a quiet machine, many times that on a busy one.
+jest.setTimeout(300_000);
+
 let pipeline: WebhookPipeline;
 beforeAll(async () => {
   pipeline = await startWebhookPipeline();
@@ -59,7 +63,7 @@ describe('athos-admin webhook', () => {
     expect(await endpointsOf(tenant.tenantId)).toEqual([
       expect.objectContaining({ endpointId: added.json.endpointId, status: 'enabled' }),
     ]);
-  }, 60_000);
+  });
 
   it.each([
     ['the metadata address', 'http://169.254.169.254/latest/meta-data/'],
@@ -69,19 +73,15 @@ describe('athos-admin webhook', () => {
     ['a link-local IPv6 address', 'http://[fe80::1]/'],
     ['a private address', 'http://10.0.0.8/'],
     ['an unknown scheme', 'gopher://127.0.0.1/'],
-  ])(
-    'refuses %s and writes nothing',
-    async (_case, url) => {
-      const { tenant } = await createTestTenant(pipeline.table);
+  ])('refuses %s and writes nothing', async (_case, url) => {
+    const { tenant } = await createTestTenant(pipeline.table);
 
-      const refused = await admin(['webhook', 'add', '--tenant', tenant.tenantId, '--url', url]);
+    const refused = await admin(['webhook', 'add', '--tenant', tenant.tenantId, '--url', url]);
 
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/athos-admin: the webhook URL is refused: /);
-      expect(await endpointsOf(tenant.tenantId)).toEqual([]);
-    },
-    60_000,
-  );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/athos-admin: the webhook URL is refused: /);
+    expect(await endpointsOf(tenant.tenantId)).toEqual([]);
+  });
 
   it('refuses bad usage with a clear line and exit code 2', async () => {
     const { tenant } = await createTestTenant(pipeline.table);
@@ -103,7 +103,7 @@ describe('athos-admin webhook', () => {
       'call.lost',
     ]);
     expect([unknownEvent.code, unknownEvent.stderr]).toEqual([1, expect.stringContaining('unknown event call.lost')]);
-  }, 60_000);
+  });
 
   it('sends a signed sample with webhook test, and reports the attempt', async () => {
     const secrets: string[] = [];
@@ -125,7 +125,7 @@ describe('athos-admin webhook', () => {
     } finally {
       await receiver.close();
     }
-  }, 90_000);
+  });
 
   it('disables and enables an endpoint, lists failed deliveries, and replays them', async () => {
     const secrets: string[] = [];
@@ -168,7 +168,7 @@ describe('athos-admin webhook', () => {
     } finally {
       await receiver.close();
     }
-  }, 120_000);
+  });
 
   it('rotates a secret: both sign during the overlap, and the new one is printed once', async () => {
     const secrets: string[] = [];
@@ -199,5 +199,5 @@ describe('athos-admin webhook', () => {
     } finally {
       await receiver.close();
     }
-  }, 90_000);
+  });
 });

@@ -3,6 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handlerEnvironment } from '../../local/app.js';
 import { lambdaContext } from '../../local/gateway.js';
 import { maxTranscriptBytes, type CallEndedEvent, type CallScoredEvent } from '../../lambdas/domain/callEvents.js';
+import { newCallId } from '../../lambdas/domain/ids.js';
 import type { ScoredCallsQuery } from '../../lambdas/domain/ports.js';
 import { storedSize } from '../../lambdas/domain/storedSize.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
@@ -135,8 +136,8 @@ describe('the call-events consumer', () => {
   ])('lists a call %s under every filter combination that matches it', async (_order, events) => {
     const { tenant } = await createTestTenant(table);
     const tenantId = tenant.tenantId;
-    const callId = await createRedeemedCall(table, tenantId, 'rep_events', 'agency_events');
-    const other = await createRedeemedCall(table, tenantId, 'rep_other', null);
+    const callId = await createRedeemedCall(table, tenantId, 'rep_events', newCallId(), 'agency_events');
+    const other = await createRedeemedCall(table, tenantId, 'rep_other');
     for (const event of [...events(callId), ...events(other)])
       expect(await consume(event)).toMatchObject({ failed: [] });
 

@@ -114,10 +114,10 @@ export const createRedeemedCall = async (
   table: Table,
   tenantId: string,
   externalUserId = 'rep_a',
+  callId = newCallId(),
   externalAgencyId: string | null = null,
 ): Promise<string> => {
   const now = new Date().toISOString();
-  const callId = newCallId();
   await createCallStore(table).createRedeemedCall(
     {
       callId,

@@ -1,12 +1,5 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { maxRequeuePerTransaction, type WebhookDeliveryStore } from '../../domain/webhookPorts.js';
 import {
   deliveryIdPrefix,
@@ -17,6 +10,7 @@ import {
 } from '../../domain/webhooks.js';
 import { webhookDeliveryKey, webhookEndpointKey } from '../keys.js';
 import { stripKeys, type Table } from '../table.js';
+import { transactWrite } from '../transactions.js';
 import { webhookAuditPut } from './audit.js';
 import { redeliveryOutboxItem } from './outbox.js';
 
@@ -160,45 +154,30 @@ export const createWebhookDeliveryStore = (table: Table): WebhookDeliveryStore =
         deliveryId: delivery.deliveryId,
         round: delivery.round + 1,
       }));
-      try {
-        await table.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              ...deliveries.map((delivery) => ({
-                Update: {
-                  TableName: table.name,
-                  Key: keyOf(delivery),
-                  ConditionExpression: '#round = :round AND #status <> :pending',
-                  UpdateExpression:
-                    'SET #status = :pending, #round = :next, attempts = :zero, nextAttemptAt = :at, ' +
-                    'failure = :none, updatedAt = :at, expiresAtEpoch = :ttl',
-                  ExpressionAttributeNames: { '#round': 'round', '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':round': delivery.round,
-                    ':next': delivery.round + 1,
-                    ':pending': 'pending',
-                    ':zero': 0,
-                    ':at': at,
-                    ':none': null,
-                    ':ttl': expiresAtEpoch(at),
-                  },
-                },
-              })),
-              redeliveryOutboxItem(table, messages, at),
-              webhookAuditPut(table, deliveries[0]?.tenantId ?? '', audit),
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
-        ) {
-          return false;
-        }
-        throw error;
-      }
+      return transactWrite(table, [
+        ...deliveries.map((delivery) => ({
+          Update: {
+            TableName: table.name,
+            Key: keyOf(delivery),
+            ConditionExpression: '#round = :round AND #status <> :pending',
+            UpdateExpression:
+              'SET #status = :pending, #round = :next, attempts = :zero, nextAttemptAt = :at, ' +
+              'failure = :none, updatedAt = :at, expiresAtEpoch = :ttl',
+            ExpressionAttributeNames: { '#round': 'round', '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':round': delivery.round,
+              ':next': delivery.round + 1,
+              ':pending': 'pending',
+              ':zero': 0,
+              ':at': at,
+              ':none': null,
+              ':ttl': expiresAtEpoch(at),
+            },
+          },
+        })),
+        redeliveryOutboxItem(table, messages, at),
+        webhookAuditPut(table, deliveries[0]?.tenantId ?? '', audit),
+      ]);
     },
   };
 };

@@ -1,10 +1,11 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../../domain/records.js';
 import type { WebhookEndpointStore } from '../../domain/webhookPorts.js';
 import { tenantIdOfEndpointId, type WebhookEndpointRecord } from '../../domain/webhooks.js';
 import { entityPrefixes, webhookEndpointKey } from '../keys.js';
 import { stripKeys, type Table, type TransactItem } from '../table.js';
+import { transactWrite } from '../transactions.js';
 import { webhookAuditPut } from './audit.js';
 
 /**
@@ -15,20 +16,7 @@ export const createWebhookEndpointStore = (table: Table): WebhookEndpointStore =
   const auditPut = (tenantId: string, audit: AuditRecord) => webhookAuditPut(table, tenantId, audit);
 
   /** @returns false when a condition failed (nothing was written) */
-  const transact = async (items: TransactItem[]): Promise<boolean> => {
-    try {
-      await table.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
-      ) {
-        return false;
-      }
-      throw error;
-    }
-  };
+  const transact = (items: TransactItem[]) => transactWrite(table, items);
 
   const keyOf = (endpoint: Pick<WebhookEndpointRecord, 'tenantId' | 'endpointId'>) =>
     webhookEndpointKey(endpoint.tenantId, endpoint.endpointId);
