@@ -20,6 +20,7 @@ import { measureEventBurst, type BurstRound } from './bench/eventBurst.js';
 import { measureWebhookBursts } from './bench/webhookBursts.js';
 import { startLocalCallEvents } from '../local/callEvents.js';
 import { requestsFor } from '../local/apiRequests.js';
+import { routeList } from '../lambdas/http/routes.js';
 import { handlerEnvironment, loadHandlers } from '../local/app.js';
 import { startDynamoDbLocal } from '../local/dynamodbLocal.js';
 import { ensureTable } from '../local/ensureTable.js';
@@ -51,8 +52,9 @@ const plan = {
   // transactions), so they are sized to keep the whole run near ten minutes, not to load it.
   burstEvents: quick ? 500 : 2_000,
   burstRounds: quick ? 1 : 3,
-  webhookCalls: quick ? 100 : 300,
-  webhookRuns: quick ? 1 : 3,
+  // Issue 15's size: 1,000 calls to three endpoints; two runs give the spread.
+  webhookCalls: quick ? 100 : 1_000,
+  webhookRuns: quick ? 1 : 2,
 };
 const outputDirectory = resolve('bench-results');
 const docsDirectory = resolve('docs');
@@ -70,14 +72,19 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const main = async () => {
   step('Bundling each handler, and a reference (DynamoDB document client + one GetItem), as the stack does');
   const bundles = await buildBundles(join(outputDirectory, 'bundles'));
+  // The API's handlers are held to the reference (what they add to the SDK floor every function
+  // loads); the back-office functions carry more SDK clients (SQS, KMS) by design. Every function
+  // the stack deploys is held to the size budget.
+  const apiBundles = bundles.handlers.filter((bundle) => routeList.some((route) => route.operationId === bundle.name));
   for (const bundle of bundles.handlers) {
-    const size = bundle.bytes / bundles.reference.bytes;
+    const added = bundle.bytes - bundles.reference.bytes;
+    const isApi = apiBundles.includes(bundle);
     budget({
       check: `${bundle.name} bundle size`,
-      measured: `${kb(bundle.bytes)} (${size.toFixed(2)}×)`,
-      limit: '≤ 1.20× and ≤ 400 KB',
+      measured: `${kb(bundle.bytes)} (+${kb(added)})`,
+      limit: isApi ? '≤ +64 KB over reference, ≤ 400 KB' : '≤ 400 KB',
       reference: `reference bundle, ${kb(bundles.reference.bytes)}`,
-      pass: size <= 1.2 && bundle.bytes <= 400 * 1024,
+      pass: (!isApi || added <= 64 * 1024) && bundle.bytes <= 400 * 1024,
     });
   }
 
@@ -139,7 +146,7 @@ const main = async () => {
     };
     const coldTargets: ColdTarget[] = [
       { bundle: bundles.reference, event: () => ({}) },
-      ...bundles.handlers.map((bundle) => ({
+      ...apiBundles.map((bundle) => ({
         bundle,
         event: () => proxyEventFor(requestFor(operationOf[bundle.name] ?? 'list')).event,
       })),
@@ -395,7 +402,7 @@ const main = async () => {
     });
 
     step(
-      `Webhook burst: ${plan.webhookCalls.toLocaleString('en-US')} calls scored at once, three endpoints each (one failing every third attempt, one slow), ${plan.webhookRuns} run(s)`,
+      `Webhook burst: ${plan.webhookCalls.toLocaleString('en-US')} calls scored at once, three endpoints each (one failing a third of its attempts, one slow), ${plan.webhookRuns} run(s)`,
     );
     const webhookBursts = await measureWebhookBursts(
       { calls: plan.webhookCalls, runs: plan.webhookRuns },

@@ -18,6 +18,7 @@ import {
   inMemoryWebhookSealingKeys,
   newKeySet,
   type LocalState,
+  webhookStreamCheckpointFile,
 } from '../local/localState.js';
 import { loadOpenApiDocument } from '../local/openApiDocument.js';
 import { seedDemoTenant } from '../local/seed.js';
@@ -131,6 +132,7 @@ const main = async () => {
     queues: webhookQueues,
     dynamoEndpoint: database.endpoint,
     tableName: localTableName,
+    ...(inMemory ? {} : { checkpointFile: webhookStreamCheckpointFile }),
   });
   shutdownHooks.unshift(() => webhooks.stop());
   step(`Webhooks: fan-out on the table's stream, sender on the delivery queue (retries ${webhookRetries})`);

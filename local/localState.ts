@@ -51,3 +51,6 @@ export const dynamoDataDirectory = (): string => {
   mkdirSync(directory, { recursive: true });
   return directory;
 };
+
+/** Where `npm start` keeps its position in the table's stream, beside the table it belongs to. */
+export const webhookStreamCheckpointFile = join(localDataDirectory, 'webhook-stream.json');

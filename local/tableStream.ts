@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createLog } from '../lambdas/log.js';
 
@@ -27,6 +29,12 @@ export interface TableStreamSourceOptions {
   readonly batchSize?: number;
   /** How long to wait when the stream has nothing new. @default 100 ms */
   readonly idleMs?: number;
+  /**
+   * A file that keeps, per shard, the last record handled (as Lambda's event source mapping keeps
+   * its position), so a restart resumes after it: nothing handled twice, nothing written while
+   * nothing read is missed. Without it, reading starts at the oldest record the stream keeps.
+   */
+  readonly checkpointFile?: string;
 }
 
 export interface TableStreamSource {
@@ -73,10 +81,32 @@ const matches = (record: DynamoDBRecord, filter: StreamFilter) =>
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Per shard of one stream: the sequence number of the last record handled, or that it was read to its end. */
+interface Checkpoint {
+  readonly streamArn: string;
+  readonly shards: Record<string, { after?: string; finished?: true }>;
+}
+
+const readCheckpoint = (file: string | undefined, streamArn: string): Checkpoint => {
+  const fresh: Checkpoint = { streamArn, shards: {} };
+  if (!file || !existsSync(file)) return fresh;
+  const kept = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
+  // A table made again has a new stream: its shards start from their oldest records.
+  return kept.streamArn === streamArn ? kept : fresh;
+};
+
+const writeCheckpoint = (file: string | undefined, checkpoint: Checkpoint) => {
+  if (!file) return;
+  mkdirSync(dirname(file), { recursive: true });
+  // Written whole then renamed, so a crash mid-write leaves the previous position, not half a file.
+  writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint));
+  renameSync(`${file}.tmp`, file);
+};
+
 /**
- * Starts reading from the oldest record the stream keeps, so what was written while nothing read
- * (a CLI command while `npm start` was down) is still handled; handlers are idempotent, as Lambda
- * requires of them.
+ * Resumes after the last record handled when a checkpoint file is given, and otherwise starts at the
+ * oldest record the stream keeps; either way what was written while nothing read (a CLI command
+ * while `npm start` was down) is still handled.
  */
 export const startTableStreamSource = async (options: TableStreamSourceOptions): Promise<TableStreamSource> => {
   const { dynamoEndpoint: endpoint } = options;
@@ -86,9 +116,41 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
   const eventSourceARN = streamArn;
 
   let stopping = false;
+  const checkpoint = readCheckpoint(options.checkpointFile, streamArn);
   /** Open iterators by shard; a finished shard is remembered so its children may start. */
   const iterators = new Map<string, string>();
-  const finished = new Set<string>();
+  const finished = new Set(
+    Object.entries(checkpoint.shards)
+      .filter(([, position]) => position.finished)
+      .map(([shardId]) => shardId),
+  );
+
+  const iteratorFor = async (shardId: string): Promise<string | undefined> => {
+    const after = checkpoint.shards[shardId]?.after;
+    if (after) {
+      try {
+        const { ShardIterator } = await streamsCall(endpoint, 'GetShardIterator', {
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+          SequenceNumber: after,
+        });
+        return ShardIterator ? String(ShardIterator) : undefined;
+      } catch (error) {
+        // The stream keeps records for 24 hours: past that, what is left starts at the oldest.
+        log('warn', 'local table stream position expired; reading the shard from its oldest record', {
+          shardId,
+          error: (error as Error).message,
+        });
+      }
+    }
+    const { ShardIterator } = await streamsCall(endpoint, 'GetShardIterator', {
+      StreamArn: streamArn,
+      ShardId: shardId,
+      ShardIteratorType: 'TRIM_HORIZON',
+    });
+    return ShardIterator ? String(ShardIterator) : undefined;
+  };
 
   let discoveredAt = 0;
   const discoverShards = async () => {
@@ -100,12 +162,8 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
       if (iterators.has(shardId) || finished.has(shardId)) continue;
       // A shard's records follow its parent's: it waits while the parent is still being read.
       if (shard.ParentShardId && iterators.has(String(shard.ParentShardId))) continue;
-      const { ShardIterator } = await streamsCall(endpoint, 'GetShardIterator', {
-        StreamArn: streamArn,
-        ShardId: shardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      });
-      if (ShardIterator) iterators.set(shardId, String(ShardIterator));
+      const iterator = await iteratorFor(shardId);
+      if (iterator) iterators.set(shardId, iterator);
     }
   };
 
@@ -146,11 +204,18 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
           const records = ((output.Records ?? []) as DynamoDBRecord[]).map((record) => ({ ...record, eventSourceARN }));
           read += records.length;
           await handle(records);
-          if (output.NextShardIterator) iterators.set(shardId, String(output.NextShardIterator));
-          else {
+          // Stopped mid-batch, the batch is not all handled: the position stays where it was.
+          if (stopping) break;
+          const last = records.at(-1)?.dynamodb?.SequenceNumber;
+          if (output.NextShardIterator) {
+            iterators.set(shardId, String(output.NextShardIterator));
+            if (last) checkpoint.shards[shardId] = { after: last };
+          } else {
             iterators.delete(shardId);
             finished.add(shardId);
+            checkpoint.shards[shardId] = { finished: true };
           }
+          if (last || !output.NextShardIterator) writeCheckpoint(options.checkpointFile, checkpoint);
         }
       } catch (error) {
         if (!stopping) log('warn', 'local table stream read failed; retrying', { error: (error as Error).message });

@@ -1,4 +1,8 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DeliveryMessage } from '../lambdas/domain/webhooks.js';
+import { createDocumentClient } from '../lambdas/store/client.js';
+import { entityPrefixes } from '../lambdas/store/keys.js';
 import { outboxStreamFilter } from '../lambdas/store/webhooks/outbox.js';
 import { webhookSealingKeysSetting } from '../lambdas/tokens/webhookSecretSealer.js';
 import { LocalQueue } from './queue.js';
@@ -68,8 +72,44 @@ export interface LocalWebhooks {
 }
 
 /**
+ * Queues once more every delivery still pending, when its next attempt is due. In AWS the delivery
+ * queue outlives any function; the local one lives in the process, so a delivery waiting for an
+ * attempt when `npm start` stopped would otherwise wait forever. Its old message died with the
+ * old process, so this is the only one; a delivery settled meanwhile is dropped by the sender.
+ */
+const requeuePendingDeliveries = async (queue: LocalQueue, dynamoEndpoint: string, tableName: string) => {
+  const db = createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint });
+  try {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: 'begins_with(pk, :deliveries) AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':deliveries': entityPrefixes.deliveries, ':pending': 'pending' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { tenantId, endpointId, deliveryId, round } = item as DeliveryMessage & Record<string, unknown>;
+        const dueAt = typeof item.nextAttemptAt === 'string' ? Date.parse(item.nextAttemptAt) : Date.now();
+        queue.send(JSON.stringify({ tenantId, endpointId, deliveryId, round } satisfies DeliveryMessage), {
+          delayMs: Math.max(0, dueAt - Date.now()),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  } finally {
+    db.destroy();
+  }
+};
+
+/**
  * Loads the deployed fan-out and sender handlers (their environment must be set: the table's,
- * and `localWebhookEnvironment`) and feeds them as Lambda would.
+ * and `localWebhookEnvironment`) and feeds them as Lambda would. With a checkpoint file, a restart
+ * carries on where the last run stopped: pending deliveries are queued again before the stream
+ * resumes after the last record handled, so no event is sent twice or lost.
  */
 export const startLocalWebhooks = async (options: {
   readonly queues: LocalWebhookQueues;
@@ -77,17 +117,22 @@ export const startLocalWebhooks = async (options: {
   readonly tableName: string;
   /** Wraps the sender, e.g. so a test can make it crash mid-batch. */
   readonly wrapSender?: (handler: QueueHandler) => QueueHandler;
+  /** Where the table stream's position is kept between runs (`npm start`: in `.data/`). */
+  readonly checkpointFile?: string;
 }): Promise<LocalWebhooks> => {
   const fanOut = (await import('../lambdas/handlers/webhookFanOut.js')).handler as (
     event: DynamoDBStreamEvent,
   ) => Promise<DynamoDBBatchResponse>;
   const loaded = (await import('../lambdas/handlers/webhookSender.js')).handler as unknown as QueueHandler;
   const sender = options.wrapSender?.(loaded) ?? loaded;
+  // Before the stream resumes: a delivery it creates from now on is queued by the fan-out alone.
+  await requeuePendingDeliveries(options.queues.deliveries, options.dynamoEndpoint, options.tableName);
   const stream = await startTableStreamSource({
     dynamoEndpoint: options.dynamoEndpoint,
     tableName: options.tableName,
     filter: outboxStreamFilter,
     handler: fanOut,
+    ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
   });
   const deliveries = startQueueEventSource({ queue: options.queues.deliveries, handler: sender, maxConcurrency: 4 });
   return {

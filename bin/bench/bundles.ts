@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import { routeList } from '../../lambdas/http/routes.js';
 import { handlerEsbuildOptions } from '../../lib/handlerBundling.js';
@@ -21,7 +21,12 @@ const db = DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint 
 export const handler = async () => db.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: 'x', sk: 'y' } }));
 `;
 
-/** Every handler, and the reference, bundled with exactly the options the stack deploys with. */
+const handlersDirectory = 'lambdas/handlers';
+
+/**
+ * Every function the stack deploys (each file of lambdas/handlers is one), named by its operationId
+ * when it serves a route, and the reference, bundled with exactly the options the stack deploys with.
+ */
 export const buildBundles = async (directory: string): Promise<{ reference: Bundle; handlers: Bundle[] }> => {
   mkdirSync(directory, { recursive: true });
   const bundle = async (name: string, entry: string): Promise<Bundle> => {
@@ -39,6 +44,12 @@ export const buildBundles = async (directory: string): Promise<{ reference: Bund
   writeFileSync(referenceEntry, referenceSource);
   const reference = await bundle('reference', referenceEntry);
   const handlers: Bundle[] = [];
-  for (const route of routeList) handlers.push(await bundle(route.operationId, route.entry));
+  for (const file of readdirSync(handlersDirectory)
+    .filter((name) => name.endsWith('.ts'))
+    .sort()) {
+    const entry = join(handlersDirectory, file);
+    const route = routeList.find((candidate) => candidate.entry === entry);
+    handlers.push(await bundle(route?.operationId ?? basename(file, '.ts'), entry));
+  }
   return { reference, handlers };
 };

@@ -26,7 +26,7 @@ import { createLocalWebhookQueues, localWebhookEnvironment, startLocalWebhooks }
 
 /**
  * The webhook burst: `calls` calls scored at once, each announced to three endpoints of one
- * tenant (one healthy, one answering 500 to every third attempt, one slow), through the local
+ * tenant (one healthy, one answering 500 to a third of its attempts, one slow), through the local
  * pipeline that runs the deployed fan-out and sender. Retries wait 1 s here instead of Svix's
  * minutes. It checks that every event reaches every endpoint, that a `webhook-id` repeats only
  * after an attempt failed, and that nothing is left pending or dead-lettered; it measures the time
@@ -39,6 +39,8 @@ export interface BurstResult {
   readonly allDelivered: boolean;
   readonly duplicatesOnlyAfterFailures: boolean;
   readonly nothingStuck: boolean;
+  /** What was left when the run ended: deliveries not succeeded, by status, and new dead letters. */
+  readonly leftOver: { readonly pending: number; readonly failed: number; readonly deadLettered: number };
   readonly latencyMs: { readonly p50: number; readonly p99: number };
   readonly deliveriesPerSecond: number;
   readonly failedAttempts: number;
@@ -118,6 +120,8 @@ export const runWebhookBurst = async (
   onProgress: (delivered: number, expected: number) => void,
 ): Promise<BurstResult> => {
   const { table } = pipeline;
+  // The pipeline serves every run: only what this run adds to its dead-letter queue is this run's.
+  const deadLettersBefore = pipeline.queues.deadLetters.size;
   const ports = {
     tenants: createTenantStore(table),
     endpoints: createWebhookEndpointStore(table),
@@ -132,10 +136,14 @@ export const runWebhookBurst = async (
   // Redemptions check the minting key still holds, so the calls name a real one.
   const { record: key } = await issueApiKey(ports, { tenantId });
 
-  let flakyAttempts = 0;
+  // The flaky endpoint fails the first attempt of every other event: a third of its attempts, each
+  // failure retried once. Failing every third attempt by a shared counter could fail one event's
+  // eight attempts in a row (about once in seven runs of 1,000) and exhaust its retries, which
+  // would measure the schedule's end, not a loss.
+  let flakyEvents = 0;
   const answers: Record<string, (delivery: ReceivedWebhook) => ListenerAnswer | undefined> = {
     healthy: () => undefined,
-    flaky: () => (++flakyAttempts % 3 === 0 ? { status: 500 } : undefined),
+    flaky: (delivery) => (delivery.attempt === 1 && ++flakyEvents % 2 === 0 ? { status: 500 } : undefined),
     slow: () => ({ status: 204, delayMs: 300 }),
   };
   const secrets: string[] = [];
@@ -260,7 +268,14 @@ export const runWebhookBurst = async (
     allDelivered: deliveredAt.size === calls * 3,
     duplicatesOnlyAfterFailures,
     nothingStuck:
-      pendingOrFailed.length === 0 && pipeline.queues.deliveries.size === 0 && pipeline.queues.deadLetters.size === 0,
+      pendingOrFailed.length === 0 &&
+      pipeline.queues.deliveries.size === 0 &&
+      pipeline.queues.deadLetters.size === deadLettersBefore,
+    leftOver: {
+      pending: pendingOrFailed.filter((delivery) => delivery.status === 'pending').length,
+      failed: pendingOrFailed.filter((delivery) => delivery.status === 'failed').length,
+      deadLettered: pipeline.queues.deadLetters.size - deadLettersBefore,
+    },
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
     deliveriesPerSecond: deliveredAt.size / Math.max(0.001, (finished - started) / 1000),
     failedAttempts: attempts.filter((attempt) => !attempt.ok).length,

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ErrorCode as ServerErrorCode } from '../../lambdas/domain/errors.js';
-import type { ErrorCode as ClientErrorCode } from '../../clients/node/src/index.js';
+import type { ErrorCode as ClientErrorCode, WebhookEvent, WebhookEventType } from '../../clients/node/src/index.js';
+import type { components } from '../../clients/node/src/generated/openapi.js';
 import { version } from '../../clients/node/src/version.js';
 
 const clientDir = join(process.cwd(), 'clients', 'node');
@@ -29,6 +30,15 @@ it('the client knows the same error codes as the server', () => {
   type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
   const same: Same<ClientErrorCode, ServerErrorCode> = true;
   expect(same).toBe(true);
+});
+
+it('the client’s webhook events are the OpenAPI document’s `webhooks`', () => {
+  type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+  type Contract = components['schemas']['WebhookEvent'];
+  const sameTypes: Same<WebhookEventType, Contract['type']> = true;
+  const sameFields: Same<keyof WebhookEvent['data'], keyof Contract['data']> = true;
+  const fitsContract: WebhookEvent extends Contract ? true : false = true;
+  expect([sameTypes, sameFields, fitsContract]).toEqual([true, true, true]);
 });
 
 it('the version in the User-Agent is the package’s', async () => {

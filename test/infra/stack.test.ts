@@ -230,6 +230,26 @@ describe('the functions', () => {
     },
   );
 
+  it('bundles every function it deploys (the API, call events, simulator, webhook fan-out and sender) within 400 KB', () => {
+    const bundles = ofType('AWS::Lambda::Function')
+      .filter(([, fn]) => fn.Properties.Runtime === 'nodejs24.x')
+      .map(([id, fn]) => [id, bundleOf(outdir, fn.Metadata?.['aws:asset:path'] ?? '')] as const);
+    expect(bundles.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
+      [
+        'CallEventsConsumer',
+        'CallEventsSimulator',
+        'WebhooksFanOut',
+        'WebhooksSender',
+        ...routeList.map((route) => `Handlers${route.operationId}`),
+      ].sort(),
+    );
+    for (const [id, bundle] of bundles) {
+      expect([id, Buffer.byteLength(bundle) <= 400 * 1024]).toEqual([id, true]);
+      // The SDK's default credential chain gives way to the environment's credentials, all Lambda has.
+      expect([id, bundle.includes('credential-provider-sso')]).toEqual([id, false]);
+    }
+  });
+
   const statementsOf = (operationId: string) => {
     const [fnId] = functionOf(operationId);
     const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`Handlers${operationId}Role`));

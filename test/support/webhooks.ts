@@ -10,8 +10,8 @@ import { createLocalWebhookQueues, localWebhookEnvironment, startLocalWebhooks }
 import { createSqsEndpoint } from '../../local/sqsEndpoint.js';
 import { dynamoEndpoint, testWebhookSealingKeys } from './testSettings.js';
 
-const listen = async (server: Server): Promise<string> => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const listen = async (server: Server, port = 0): Promise<string> => {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
@@ -25,19 +25,23 @@ const close = (server: Server) =>
  * The webhook pipeline of `npm start` (the deployed fan-out and sender, on the table's stream and
  * the local delivery queue), on a table of the test file's own, so no other file's events reach it.
  * @param retrySchedule the waits after each failed attempt (whole seconds: SQS visibility counts in them)
+ * @param restartOf a stopped pipeline to start again, as `npm start` restarts: on its table, with
+ *   its SQS port (the handlers, loaded once, keep the queue URL), and fresh in-memory queues
  */
 export const startWebhookPipeline = async (
   options: {
     retrySchedule?: string;
     visibilityTimeoutMs?: number;
     wrapSender?: Parameters<typeof startLocalWebhooks>[0]['wrapSender'];
+    checkpointFile?: string;
+    restartOf?: { tableName: string; sqsPort: number };
   } = {},
 ) => {
-  const tableName = `athos-webhooks-${randomBytes(4).toString('hex')}`;
+  const tableName = options.restartOf?.tableName ?? `athos-webhooks-${randomBytes(4).toString('hex')}`;
   await ensureTable(dynamoEndpoint(), tableName);
   const queues = createLocalWebhookQueues({ visibilityTimeoutMs: options.visibilityTimeoutMs ?? 2_000 });
   const sqsServer = createSqsEndpoint([queues.deliveries, queues.deadLetters]);
-  const sqsEndpoint = await listen(sqsServer);
+  const sqsEndpoint = await listen(sqsServer, options.restartOf?.sqsPort);
   useEnvironment({
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamoEndpoint(),
@@ -54,6 +58,7 @@ export const startWebhookPipeline = async (
     dynamoEndpoint: dynamoEndpoint(),
     tableName,
     ...(options.wrapSender ? { wrapSender: options.wrapSender } : {}),
+    ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
   });
   const table: Table = {
     db: createDocumentClient({ region: 'us-east-1', endpoint: dynamoEndpoint() }),
@@ -62,6 +67,7 @@ export const startWebhookPipeline = async (
   return {
     table,
     tableName,
+    sqsPort: (sqsServer.address() as AddressInfo).port,
     queues,
     async stop() {
       await pipeline.stop();

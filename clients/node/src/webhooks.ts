@@ -1,36 +1,33 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { AthosWebhookError } from './errors.js';
-import type { SlimCall } from './types.js';
+import type { webhooks } from './generated/openapi.js';
 
-export type WebhookEventType = 'call.ended' | 'call.scored';
+/** The event types the OpenAPI document's `webhooks` section names. */
+export type WebhookEventType = keyof webhooks;
+
+/** The body the OpenAPI document gives an event of `type`. */
+type ContractEvent<T extends WebhookEventType> = NonNullable<
+  webhooks[T]['post']['requestBody']
+>['content']['application/json'];
 
 /** What every call event says about its call. */
-export interface CallEventData {
-  readonly callId: string;
-  readonly sessionId: string;
-  readonly source: SlimCall['source'];
-  readonly externalUserId: SlimCall['externalUserId'];
-  readonly externalAgencyId: SlimCall['externalAgencyId'];
-  readonly drillKey: SlimCall['drillKey'];
-  readonly endedAt: SlimCall['endedAt'];
-  readonly scoredAt: SlimCall['scoredAt'];
-  readonly overallScore: number | null;
-}
+export type CallEventData = Readonly<ContractEvent<WebhookEventType>['data']>;
 
 /** The call has ended; its score is not known yet. */
-export interface CallEndedEvent {
+export type CallEndedEvent = Readonly<Omit<ContractEvent<'call.ended'>, 'type' | 'data'>> & {
   readonly type: 'call.ended';
-  /** When the event happened (ISO 8601). */
-  readonly timestamp: string;
   readonly data: CallEventData;
-}
+};
 
-/** The call is scored: `calls.get(data.callId)` now returns its transcript and full score. */
-export interface CallScoredEvent {
+/**
+ * The call is scored: `calls.get(data.callId)` now returns its transcript and full score. The
+ * contract's description promises `scoredAt` and `overallScore` here, which its schema, shared
+ * with `call.ended`, cannot say.
+ */
+export type CallScoredEvent = Readonly<Omit<ContractEvent<'call.scored'>, 'type' | 'data'>> & {
   readonly type: 'call.scored';
-  readonly timestamp: string;
   readonly data: CallEventData & { readonly scoredAt: string; readonly overallScore: number };
-}
+};
 
 export type WebhookEvent = CallEndedEvent | CallScoredEvent;
 
