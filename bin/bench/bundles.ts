@@ -10,10 +10,14 @@ export interface Bundle {
   readonly bytes: number;
 }
 
-/** The yardstick: what any handler must load anyway, the DynamoDB document client and one GetItem. */
+/**
+ * The yardstick: what any handler must load anyway, the DynamoDB document client and one GetItem
+ * (to DynamoDB Local when DYNAMODB_ENDPOINT says so, as the handlers do).
+ */
 const referenceSource = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const endpoint = process.env.DYNAMODB_ENDPOINT;
+const db = DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}));
 export const handler = async () => db.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: 'x', sk: 'y' } }));
 `;
 

@@ -1,55 +1,95 @@
-import { readFileSync } from 'node:fs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LocalApiSettings } from '../../local/app.js';
-import { loadHandlers } from '../../local/app.js';
-import { inProcessInvoker, type InProcessRequest } from '../../local/invokeInProcess.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createDocumentClient } from '../../lambdas/store/client.js';
+import { loadHandlers, type LocalApiSettings } from '../../local/app.js';
+import { lambdaContext } from '../../local/gateway.js';
+import type { InProcessRequest } from '../../local/invokeInProcess.js';
+import { proxyEventFor } from './events.js';
+import { watchDynamoCommands } from './meter.js';
+import { operationRequests } from './operationRequests.js';
+import { callsFor, operations, runReference, type Operation, type Plans } from './reference.js';
+import { shuffled } from './stats.js';
 
 /**
- * Measures handler CPU in a process that holds nothing else: the benchmark's own heap and history
- * would otherwise show up as the handlers' cost. Reads its job from the JSON file named by argv[2];
- * writes microseconds of CPU per request, by operation, as JSON on stdout.
+ * CPU per request, real handler against the reference, in a process that holds nothing else. Both
+ * go all the way to DynamoDB Local (marshalling, signing, HTTP); the handlers log as deployed (to
+ * stdout, which the parent points at /dev/null). Reads its job from the JSON file named by argv[2]
+ * and writes the results to the job's `resultFile`.
  */
-interface Job {
+export interface CpuJob {
   readonly settings: LocalApiSettings;
-  readonly iterations: number;
-  readonly blocks: number;
-  readonly cases: Record<string, { request: InProcessRequest; answers: Record<string, Record<string, unknown>> }>;
+  readonly tenantId: string;
+  readonly keyId: string;
+  readonly apiKey: string;
+  readonly callId: string;
+  readonly rounds: number;
+  readonly requestsPerBlock: number;
+  readonly resultFile: string;
 }
 
-const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Job;
-const invoke = inProcessInvoker(await loadHandlers(job.settings));
-let answers: Record<string, Record<string, unknown>> = {};
-(DynamoDBDocumentClient.prototype as unknown as { send: (command: object) => Promise<unknown> }).send = async (
-  command,
-) => answers[command.constructor.name] ?? {};
+/** Microseconds of CPU per request, one figure per round, for each operation and side. */
+export type CpuResult = Record<Operation, { project: number[]; reference: number[] }>;
 
-const run = async (request: InProcessRequest, count: number) => {
-  for (let i = 0; i < count; i++) {
-    const { result } = await invoke(request);
-    if (result.statusCode !== 200)
-      throw new Error(`replayed ${request.method} ${request.path} answered ${result.statusCode}: ${result.body}`);
-  }
+const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as CpuJob;
+const handlers = new Map((await loadHandlers(job.settings)).map(({ route, handler }) => [route.operationId, handler]));
+const db = createDocumentClient({ region: 'us-east-1', endpoint: job.settings.dynamoEndpoint });
+const { requestFor } = operationRequests({
+  apiKey: job.apiKey,
+  tenantId: job.tenantId,
+  keyId: job.keyId,
+  callId: job.callId,
+  sessionKeySet: job.settings.keys.sessionToken,
+});
+
+/** The handler's call, with its event and context built beforehand (the runtime's work, not ours). */
+const prepared = (request: InProcessRequest) => {
+  const { operationId, event } = proxyEventFor(request);
+  const handler = handlers.get(operationId);
+  const context = lambdaContext(event.requestContext.requestId);
+  if (!handler) throw new Error(`no handler for ${operationId}`);
+  return async () => {
+    const result = await handler(event, context);
+    if (result.statusCode !== 200) throw new Error(`${request.method} ${request.path} answered ${result.statusCode}`);
+  };
+};
+const ok = (request: InProcessRequest) => prepared(request)();
+
+// The reference makes the calls the handler made for the same request, recorded once here.
+const watcher = watchDynamoCommands();
+const plans = {} as Plans;
+for (const operation of operations) {
+  await ok(requestFor(operation));
+  plans[operation] = await watcher.record(() => ok(requestFor(operation)));
+}
+watcher.restore();
+
+/** One side's requests for a block, built before the clock starts. */
+const prepare = (operation: Operation, side: 'project' | 'reference', count: number) =>
+  Array.from({ length: count }, () => {
+    if (side === 'project') return prepared(requestFor(operation));
+    const calls = callsFor(plans, operation);
+    return () => runReference(db, calls);
+  });
+
+const timeBlock = async (steps: (() => Promise<unknown>)[]) => {
+  const before = process.cpuUsage();
+  for (const step of steps) await step();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / steps.length;
 };
 
-const entries = Object.entries(job.cases);
-// Every case warms up before any is timed, so none pays for start-up work that belongs to all. No
-// forced garbage collection between blocks: it makes V8 drop compiled code, and the handlers would
-// be timed recompiling.
-for (const [, testCase] of entries) {
-  answers = testCase.answers;
-  await run(testCase.request, Math.max(1_000, job.iterations / 5));
-}
-const results: Record<string, number> = {};
-for (const [name, testCase] of entries) {
-  answers = testCase.answers;
-  const perBlock: number[] = [];
-  const blockSize = Math.ceil(job.iterations / job.blocks);
-  for (let block = 0; block < job.blocks; block++) {
-    const before = process.cpuUsage();
-    await run(testCase.request, blockSize);
-    const used = process.cpuUsage(before);
-    perBlock.push((used.user + used.system) / blockSize);
+const result = Object.fromEntries(
+  operations.map((operation) => [operation, { project: [] as number[], reference: [] as number[] }]),
+) as unknown as CpuResult;
+for (const operation of operations)
+  for (const side of ['project', 'reference'] as const) await timeBlock(prepare(operation, side, job.requestsPerBlock));
+for (let round = 0; round < job.rounds; round++) {
+  for (const operation of shuffled(operations)) {
+    // Which side goes first alternates, so drift over a round hits both alike.
+    const sides = round % 2 === 0 ? (['project', 'reference'] as const) : (['reference', 'project'] as const);
+    for (const side of sides)
+      result[operation][side].push(await timeBlock(prepare(operation, side, job.requestsPerBlock)));
   }
-  results[name] = perBlock.sort((a, b) => a - b)[Math.floor(perBlock.length / 2)] ?? Number.NaN;
+  process.stderr.write(`\r  CPU round ${round + 1}/${job.rounds}`);
 }
-process.stdout.write(JSON.stringify(results));
+process.stderr.write('\n');
+writeFileSync(job.resultFile, JSON.stringify({ result, plans }));

@@ -77,7 +77,7 @@ const listedIds = async (table: Table, tenantId: string) => {
         IndexName: callIndexes.byTenant.indexName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': callIndexes.byTenant.partitionKey },
-        ExpressionAttributeValues: { ':pk': listPartitions.tenant(tenantId) },
+        ExpressionAttributeValues: { ':pk': listPartitions.tenant(tenantId, 'roleplay') },
         ExclusiveStartKey: startKey,
       }),
     );

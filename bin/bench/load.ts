@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
-import type { LocalApiSettings } from '../../local/app.js';
 
-export interface LoadResult {
-  readonly operation: string;
+export interface LoadSample {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -12,42 +10,64 @@ export interface LoadResult {
   readonly errors: number;
 }
 
-/** Starts the API in its own process; resolves with its base URL and a stop function. */
-export const startApiProcess = (settings: LocalApiSettings): Promise<{ url: string; stop: () => void }> =>
+export interface LoadTarget {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  /** A fresh Authorization header per request (redeem: a token is good once). */
+  readonly freshAuthorization?: () => string;
+}
+
+/**
+ * A server script (bin/bench/apiServer.ts or referenceServer.ts) in its own process, so the load
+ * generator shares no event loop with it; its stdout (the handlers' logs) goes nowhere.
+ */
+export const startServer = (script: string, env: Record<string, string>): Promise<{ url: string; stop: () => void }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/bench/apiServer.ts'], {
-      env: {
-        ...process.env,
-        BENCH_API_SETTINGS: JSON.stringify(settings),
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const child = fork(script, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     child.once('error', reject);
-    child.stdout.once('data', (chunk: Buffer) =>
-      resolve({ url: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill('SIGTERM') }),
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+    child.once('message', (port) =>
+      resolve({ url: `http://127.0.0.1:${String(port)}`, stop: () => child.kill('SIGTERM') }),
     );
   });
 
 /** autocannon: a fixed number of connections for a fixed time against one request. */
 export const runLoad = async (
   url: string,
-  operation: string,
-  request: { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string },
+  target: LoadTarget,
   options: { connections: number; seconds: number },
-): Promise<LoadResult> => {
+): Promise<LoadSample> => {
+  const { freshAuthorization } = target;
   const result = await autocannon({
-    url: `${url}${request.path}`,
-    method: request.method,
-    headers: request.headers,
-    ...(request.body ? { body: request.body } : {}),
+    url,
     connections: options.connections,
     duration: options.seconds,
+    requests: [
+      {
+        method: target.method,
+        path: target.path,
+        headers: target.headers,
+        ...(target.body ? { body: target.body } : {}),
+        ...(freshAuthorization
+          ? {
+              setupRequest: (request: autocannon.Request) => ({
+                ...request,
+                headers: { ...request.headers, authorization: freshAuthorization() },
+              }),
+            }
+          : {}),
+      },
+    ],
   });
   const latency = result.latency as unknown as { p50: number; p99: number };
   return {
-    operation,
-    requestsPerSecond: Math.round(result.requests.average),
+    requestsPerSecond: result.requests.average,
     p50Ms: latency.p50,
     p99Ms: latency.p99,
     requests: result.requests.total,

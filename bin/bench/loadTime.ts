@@ -1,81 +1,79 @@
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { Bundle } from './bundles.js';
+import { shuffled, spreadOf, type Spread } from './stats.js';
 
-export interface LoadTime {
-  readonly name: string;
-  /** Median time to import the bundle inside a fresh process, ms. */
-  readonly importMs: number;
-  /** Median wall time of the whole process (start, import, exit), ms. */
-  readonly processMs: number;
+/**
+ * A cold start as Lambda pays it, in a fresh process per sample: importing the bundle, then its
+ * first invocation (lazy clients, key set, first connection to DynamoDB Local). The handler gets
+ * the event the gateway would send; the reference bundle makes its one GetItem.
+ */
+export interface ColdTarget {
+  readonly bundle: Bundle;
+  /** Built anew for each sample (a redeem needs an unused token). */
+  readonly event: () => unknown;
 }
 
-/** What a cold handler reads at module load (the back-office ones name their queues and key); no network is touched. */
-const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`;
-const handlerEnvironment = {
-  ...process.env,
-  TABLE_NAME: 'bench',
-  CALL_EVENTS_QUEUE_URL: queueUrl('call-events'),
-  CALL_EVENTS_DEAD_LETTER_QUEUE_URL: queueUrl('call-events-dlq'),
-  WEBHOOK_DELIVERY_QUEUE_URL: queueUrl('webhook-deliveries'),
-  WEBHOOK_KMS_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/bench',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
+export interface ColdStart {
+  readonly name: string;
+  /** Every sample, by round: ratios to the reference pair samples of the same round. */
+  readonly runs: readonly { importMs: number; firstInvocationMs: number }[];
+  readonly importMs: Spread;
+  readonly firstInvocationMs: Spread;
+  readonly totalMs: Spread;
+}
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
+const script = (file: string) => `
+const context = { awsRequestId: 'bench', functionName: 'bench', getRemainingTimeInMillis: () => 29000 };
+const event = JSON.parse(process.env.BENCH_EVENT);
+const t0 = performance.now();
+const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)});
+const t1 = performance.now();
+const result = await handler(event, context);
+const t2 = performance.now();
+if (result && result.statusCode !== undefined && result.statusCode !== 200) {
+  process.stderr.write('answered ' + result.statusCode + ': ' + result.body);
+  process.exit(1);
+}
+process.stdout.write(JSON.stringify({ importMs: t1 - t0, firstInvocationMs: t2 - t1 }));`;
 
-const timeImport = (file: string): { importMs: number; processMs: number } => {
-  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
-  const started = performance.now();
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: handlerEnvironment,
+const coldStart = (target: ColdTarget, environment: NodeJS.ProcessEnv) => {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script(target.bundle.file)], {
+    env: { ...environment, BENCH_EVENT: JSON.stringify(target.event()) },
     encoding: 'utf8',
+    // The handlers log as deployed; the lines go nowhere.
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const processMs = performance.now() - started;
-  if (run.status !== 0) throw new Error(`loading ${file} failed: ${run.stderr}`);
-  return { importMs: Number(run.stdout), processMs };
-};
-
-const timeEmptyProcess = (): number => {
-  const started = performance.now();
-  spawnSync(process.execPath, ['-e', '0']);
-  return performance.now() - started;
+  if (run.status !== 0) throw new Error(`cold start of ${target.bundle.name} failed: ${run.stderr}`);
+  const output = run.stdout.slice(run.stdout.lastIndexOf('{"importMs"'));
+  return JSON.parse(output) as { importMs: number; firstInvocationMs: number };
 };
 
 /**
- * Module load time, as a cold start pays it: each bundle imported by a fresh process, `runs` times.
- * The runs are interleaved (every bundle, the reference and `node -e 0` once per round), so drift
- * on a busy machine hits all sides alike; medians resist the outliers that are left.
+ * `rounds` cold starts of each target, the order shuffled every round so that no target always
+ * follows the same neighbour or meets the machine's drift at the same point.
  */
-export const measureLoadTimes = (
-  reference: Bundle,
-  handlers: readonly Bundle[],
-  runs: number,
+export const measureColdStarts = (
+  targets: readonly ColdTarget[],
+  environment: NodeJS.ProcessEnv,
+  rounds: number,
   onRound: (round: number) => void,
-) => {
-  const targets = [reference, ...handlers];
+): ColdStart[] => {
   const samples = new Map(
-    targets.map((target) => [target.name, { importMs: [] as number[], processMs: [] as number[] }]),
+    targets.map((target) => [target.bundle.name, [] as { importMs: number; firstInvocationMs: number }[]]),
   );
-  const empty: number[] = [];
-  for (let round = 0; round < runs; round++) {
-    for (const target of targets) {
-      const { importMs, processMs } = timeImport(target.file);
-      samples.get(target.name)?.importMs.push(importMs);
-      samples.get(target.name)?.processMs.push(processMs);
-    }
-    empty.push(timeEmptyProcess());
+  for (let round = 0; round < rounds; round++) {
+    for (const target of shuffled(targets)) samples.get(target.bundle.name)?.push(coldStart(target, environment));
     onRound(round + 1);
   }
-  const times: LoadTime[] = targets.map((target) => {
-    const sample = samples.get(target.name) ?? { importMs: [], processMs: [] };
-    return { name: target.name, importMs: median(sample.importMs), processMs: median(sample.processMs) };
+  return targets.map(({ bundle }) => {
+    const runs = samples.get(bundle.name) ?? [];
+    return {
+      name: bundle.name,
+      runs,
+      importMs: spreadOf(runs.map((run) => run.importMs)),
+      firstInvocationMs: spreadOf(runs.map((run) => run.firstInvocationMs)),
+      totalMs: spreadOf(runs.map((run) => run.importMs + run.firstInvocationMs)),
+    };
   });
-  return { times, emptyProcessMs: median(empty) };
 };

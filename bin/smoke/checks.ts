@@ -143,6 +143,7 @@ export const smokeChecks = (baseUrl: string, apiKey: string) => {
     ['list by source', async () => rowsOf(await list({ source: 'roleplay' }))],
     ['list by rep', async () => rowsOf(await list({ externalUserId: smokeRep.externalUserId }))],
     ['list by agency', async () => rowsOf(await list({ externalAgencyId: smokeRep.externalAgencyId }))],
+    ['list by rep and agency', async () => rowsOf(await list({ ...smokeRep }))],
     [
       'list the next page',
       async () => {

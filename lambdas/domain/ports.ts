@@ -3,6 +3,7 @@ import type { SessionClaims } from './callers.js';
 import type { CallProgress, CallStep } from './callLifecycle.js';
 import type { ErrorCode } from './errors.js';
 import type { ApiKeyRecord, AuditRecord, CallRecord, SlimCallRecord, TenantRecord } from './records.js';
+import type { CallSource } from './callSources.js';
 
 /**
  * What the operations need from the outside world, as named interfaces: an operation imports these
@@ -77,7 +78,7 @@ export interface ScoredCallsQuery {
   readonly tenantId: string;
   readonly from: string;
   readonly to?: string;
-  readonly source?: string;
+  readonly source?: CallSource;
   readonly externalUserId?: string;
   readonly externalAgencyId?: string;
   readonly limit: number;
@@ -86,8 +87,9 @@ export interface ScoredCallsQuery {
 }
 
 export interface CallPage {
+  /** Up to `limit` calls; fewer when the store stopped early to bound its work (then `next` is set). */
   readonly calls: readonly SlimCallRecord[];
-  /** Present only when more calls follow. */
+  /** Where the next page starts; absent only when no call follows. */
   readonly next?: string;
 }
 
@@ -113,7 +115,14 @@ export interface CallRedemptions {
 }
 
 export interface CallReader {
+  /** The call with its transcript, whichever tenant owns it: for operators and the pipeline. */
   findCall(callId: string): Promise<CallRecord | undefined>;
+  /**
+   * The call with its transcript if `tenantId` owns it, else undefined. One small read when the
+   * call is another tenant's, missing or unscored: only a call the tenant may read pays for its
+   * transcript.
+   */
+  findCallOfTenant(callId: string, tenantId: string): Promise<CallRecord | undefined>;
 }
 
 export interface CallLister {

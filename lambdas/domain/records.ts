@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { CallSource } from './callSources.js';
 import { difficulties } from './drills.js';
 import { AthosError } from './errors.js';
 
@@ -35,7 +36,7 @@ export interface CallRecord {
   readonly callId: string;
   readonly tenantId: string;
   readonly sessionId: string;
-  readonly source: 'roleplay';
+  readonly source: CallSource;
   readonly externalUserId: string;
   readonly externalAgencyId: string | null;
   readonly drillKey: string;

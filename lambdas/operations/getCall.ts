@@ -14,7 +14,8 @@ export const getCall = async (
 ): Promise<CallRecord> => {
   const notFound = () => new AthosError('CALL_NOT_FOUND', 'Call not found');
   if (!callIdPattern.test(callId)) throw notFound();
-  const call = await calls.findCall(callId);
+  const call = await calls.findCallOfTenant(callId, tenantId);
+  // The store already answers only the tenant's own call; the check stays where isolation is decided.
   if (!call || call.tenantId !== tenantId || call.status !== 'scored') throw notFound();
   return call;
 };

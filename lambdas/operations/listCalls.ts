@@ -13,6 +13,8 @@ export interface ListCallsPorts {
  * 1. Normalise the window to UTC; a window that ends before it starts is INVALID_REQUEST.
  * 2. Open the cursor, which only this tenant with these filters can open.
  * 3. Read one page from the index that fits the filters; seal where it ended into the next cursor.
+ * A page may hold fewer rows than `limit` while `nextCursor` is not null (AIP-158): the store bounds
+ * its work per request rather than reading on until the page is full.
  */
 export const listCalls = async (
   { calls, cursors, metrics }: ListCallsPorts,

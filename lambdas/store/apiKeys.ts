@@ -1,10 +1,9 @@
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { serviceUnavailable } from '../domain/errors.js';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRepository, AuthStore, KeyUsageStore } from '../domain/ports.js';
 import type { ApiKeyRecord } from '../domain/records.js';
 import { auditPut } from './audit.js';
 import { apiKeyKey, tenantApiKeyKey, tenantKey } from './keys.js';
-import { getAll, itemKeyAttributes, stripKeys, type Table } from './table.js';
+import { batchGet, getAll, itemKeyAttributes, stripKeys, type Table } from './table.js';
 import { tenantFromItem } from './tenants.js';
 import { transactWrite, type TransactItem } from './transactions.js';
 import { allOf, itemExists, setAttributes, type ConditionPart } from './updateExpressions.js';
@@ -21,16 +20,7 @@ const apiKeyFromItem = (item: Record<string, unknown>): ApiKeyRecord =>
 /** The API key and its tenant in one BatchGetItem: authentication costs one round trip. */
 export const createAuthStore = (table: Table): AuthStore => ({
   async findKeyAndTenant(keyHash, tenantId) {
-    let keys: Record<string, unknown>[] = [apiKeyKey(keyHash), tenantKey(tenantId)];
-    const found: Record<string, unknown>[] = [];
-    // BatchGetItem may leave keys unprocessed under load; one more try, then it is a 503.
-    for (let attempt = 0; attempt < 2 && keys.length > 0; attempt++) {
-      const output = await table.db.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: keys } } }));
-      found.push(...(output.Responses?.[table.name] ?? []));
-      keys = output.UnprocessedKeys?.[table.name]?.Keys ?? [];
-    }
-    if (keys.length > 0) throw serviceUnavailable(new Error('BatchGetItem left keys unprocessed'));
-
+    const found = await batchGet(table, [apiKeyKey(keyHash), tenantKey(tenantId)]);
     const key = found.find((item) => item.sk === 'APIKEY');
     const tenant = found.find((item) => item.sk === 'TENANT');
     return {

@@ -1,3 +1,5 @@
+import type { CallSource } from '../domain/callSources.js';
+
 /** Key builders: every item's address, with its entity prefix, is written here and nowhere else. */
 
 /** Partition key prefixes; IAM conditions (`dynamodb:LeadingKeys`) name them too. */
@@ -25,37 +27,71 @@ export const tokenUseKey = (jti: string) => ({ pk: `${entityPrefixes.tokenUse}${
 export const callKey = (callId: string) => ({ pk: `${entityPrefixes.call}${callId}`, sk: 'CALL' });
 
 /**
- * A scored call's transcript lives beside the call, not in it: the call item stays small on every
- * path (list indexes, scoring), and only the detail reads the transcript, in the same Query.
+ * A scored call's transcript lives beside the call, not in it, and its key names the tenant that
+ * owns the call: the detail reads both keys at once, and a caller from another tenant asks for a
+ * key that does not exist, so a foreign id never costs the transcript's read.
  */
-export const callTranscriptKey = (callId: string) => ({ pk: `${entityPrefixes.call}${callId}`, sk: 'TRANSCRIPT' });
+export const callTranscriptKey = (callId: string, tenantId: string) => ({
+  pk: `${entityPrefixes.call}${callId}`,
+  sk: `TRANSCRIPT#${tenantId}`,
+});
 
+/**
+ * The list partitions, one per combination of filters, each within one tenant and one source. A
+ * rep or agency id is any text, so where both meet the rep's id is length-prefixed: `a#AGENCY#b`
+ * with `c` and `a` with `b#AGENCY#c` stay apart.
+ */
+const sourcePartition = (tenantId: string, source: CallSource) =>
+  `${entityPrefixes.tenant}${tenantId}#SOURCE#${source}`;
 export const listPartitions = {
-  tenant: (tenantId: string) => `${entityPrefixes.tenant}${tenantId}`,
-  user: (tenantId: string, externalUserId: string) => `${entityPrefixes.tenant}${tenantId}#USER#${externalUserId}`,
-  agency: (tenantId: string, externalAgencyId: string) =>
-    `${entityPrefixes.tenant}${tenantId}#AGENCY#${externalAgencyId}`,
+  tenant: sourcePartition,
+  user: (tenantId: string, source: CallSource, externalUserId: string) =>
+    `${sourcePartition(tenantId, source)}#USER#${externalUserId}`,
+  agency: (tenantId: string, source: CallSource, externalAgencyId: string) =>
+    `${sourcePartition(tenantId, source)}#AGENCY#${externalAgencyId}`,
+  userAndAgency: (tenantId: string, source: CallSource, externalUserId: string, externalAgencyId: string) =>
+    `${sourcePartition(tenantId, source)}#USER#${externalUserId.length}:${externalUserId}#AGENCY#${externalAgencyId}`,
 };
 
 /** `<endedAt>#<callId>`: newest first when read backwards; the id breaks ties between equal times. */
 export const listSortKey = (endedAt: string, callId: string) => `${endedAt}#${callId}`;
 
 /** The table's addressing attributes on a call item, which records never carry. */
-export const callKeyAttributes = ['pk', 'sk', 'tenantListPk', 'userListPk', 'agencyListPk', 'listSk'] as const;
+export const callKeyAttributes = [
+  'pk',
+  'sk',
+  'tenantListPk',
+  'userListPk',
+  'agencyListPk',
+  'userAgencyListPk',
+  'listSk',
+] as const;
 
-/** The keys that put a scored call on the list indexes (no agency, no agency index). */
+/** The call id at the end of a list sort key. */
+export const callIdOfListSortKey = (listSk: string) => listSk.slice(listSk.lastIndexOf('#') + 1);
+
+/** The keys that put a scored call on the list indexes (no agency, no agency indexes). */
 export const listIndexKeys = (call: {
   callId: string;
   tenantId: string;
+  source: CallSource;
   externalUserId: string;
   externalAgencyId: string | null;
   endedAt: string;
 }) => ({
-  tenantListPk: listPartitions.tenant(call.tenantId),
-  userListPk: listPartitions.user(call.tenantId, call.externalUserId),
+  tenantListPk: listPartitions.tenant(call.tenantId, call.source),
+  userListPk: listPartitions.user(call.tenantId, call.source, call.externalUserId),
   ...(call.externalAgencyId === null
     ? {}
-    : { agencyListPk: listPartitions.agency(call.tenantId, call.externalAgencyId) }),
+    : {
+        agencyListPk: listPartitions.agency(call.tenantId, call.source, call.externalAgencyId),
+        userAgencyListPk: listPartitions.userAndAgency(
+          call.tenantId,
+          call.source,
+          call.externalUserId,
+          call.externalAgencyId,
+        ),
+      }),
   listSk: listSortKey(call.endedAt, call.callId),
 });
 

@@ -1,4 +1,5 @@
 import { BatchGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { serviceUnavailable } from '../domain/errors.js';
 import type { DocumentClient } from './client.js';
 
 /** Where the repositories read and write: the shared client and the table's name. */
@@ -36,5 +37,22 @@ export const getAll = async (table: Table, keys: readonly Record<string, unknown
       pending = output.UnprocessedKeys?.[table.name]?.Keys ?? [];
     }
   }
+  return found;
+};
+
+/**
+ * A few items by key in one BatchGetItem, for the API's reads, where the wait must stay bounded.
+ * DynamoDB may leave keys unprocessed under load: one more try for those, then it is a 503.
+ * Missing items are simply absent from the result.
+ */
+export const batchGet = async (table: Table, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> => {
+  const found: Record<string, unknown>[] = [];
+  let pending = keys;
+  for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
+    const output = await table.db.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: pending } } }));
+    found.push(...(output.Responses?.[table.name] ?? []));
+    pending = output.UnprocessedKeys?.[table.name]?.Keys ?? [];
+  }
+  if (pending.length > 0) throw serviceUnavailable(new Error('BatchGetItem left keys unprocessed'));
   return found;
 };

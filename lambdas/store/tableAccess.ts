@@ -80,8 +80,8 @@ export const tableAccessPolicies = {
     onlyWithin: 'TransactWriteItems',
     attributes: ['pk', 'sk', 'status', 'expiresAt'],
   },
-  /** calls/reader.ts: the call and its transcript, one Query of the call's partition. */
-  callRead: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
+  /** calls/reader.ts findCallOfTenant: the call and the tenant's transcript of it, in one BatchGetItem. */
+  callRead: { actions: ['dynamodb:BatchGetItem'], leadingKeyPrefixes: [entityPrefixes.call], on: 'table' },
   /** calls/lister.ts: the list indexes, whose partition keys all start with the tenant. */
   callList: { actions: ['dynamodb:Query'], leadingKeyPrefixes: [entityPrefixes.tenant], on: 'indexes' },
   /** webhooks/endpoints: a tenant's endpoints (fan-out), or one of them (a test event). */

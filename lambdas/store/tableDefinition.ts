@@ -24,12 +24,16 @@ export const slimCallAttributes = [
 
 /**
  * Sparse indexes: a call gets these keys only when it is scored, so unscored calls never show in a
- * list, and the list never reads a transcript. All three sort by `<endedAt>#<callId>`.
+ * list, and the list never reads a transcript. One index per combination of the rep and agency
+ * filters, each partitioned by tenant and source (`keys.ts`), so every filter the contract allows
+ * is answered by a key and a page reads only its own rows. All sort by `<endedAt>#<callId>`, which
+ * answers `from` and `to`.
  */
 export const callIndexes = {
   byTenant: { indexName: 'callsByTenant', partitionKey: 'tenantListPk', sortKey: 'listSk' },
   byUser: { indexName: 'callsByUser', partitionKey: 'userListPk', sortKey: 'listSk' },
   byAgency: { indexName: 'callsByAgency', partitionKey: 'agencyListPk', sortKey: 'listSk' },
+  byUserAndAgency: { indexName: 'callsByUserAndAgency', partitionKey: 'userAgencyListPk', sortKey: 'listSk' },
 } as const satisfies Record<string, IndexDefinition>;
 
 export const tableDefinition = {

@@ -63,6 +63,7 @@ describe('npm run smoke', () => {
       'list by source',
       'list by rep',
       'list by agency',
+      'list by rep and agency',
       'list the next page',
       'read a listed call',
       'read the redeemed call',

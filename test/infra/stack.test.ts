@@ -313,7 +313,7 @@ describe('the functions', () => {
       'getCall',
       [
         'dynamodb:BatchGetItem',
-        'dynamodb:Query',
+        'dynamodb:BatchGetItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'xray:PutTelemetryRecords',
@@ -348,9 +348,11 @@ describe('the functions', () => {
       expect.objectContaining({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] } }),
       expect.objectContaining({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } }),
     ]);
-    expect(conditionOf('getCall', 'dynamodb:Query')).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] },
-    });
+    const getReads = statementsOf('getCall').filter((statement) => statement.Action === 'dynamodb:BatchGetItem');
+    expect(getReads.map((statement) => statement.Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*', 'TENANT#*'] } },
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*'] } },
+    ]);
     expect(conditionOf('redeemSession', 'dynamodb:PutItem')).toMatchObject({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['JTI#*', 'CALL#*'] },
       'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
@@ -411,8 +413,17 @@ describe('the functions', () => {
   it('lets the list function query the list indexes and nothing else', () => {
     const query = statementsOf('listCalls').find((statement) => statement.Action === 'dynamodb:Query');
     const resources = JSON.stringify(query?.Resource);
+    expect(tableDefinition.indexes.map((index) => index.indexName)).toEqual([
+      'callsByTenant',
+      'callsByUser',
+      'callsByAgency',
+      'callsByUserAndAgency',
+    ]);
     for (const index of tableDefinition.indexes) expect(resources).toContain(`/index/${index.indexName}`);
     expect(query?.Resource).toHaveLength(tableDefinition.indexes.length);
+    expect(query?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*'] },
+    });
   });
 });
 

@@ -3,6 +3,8 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handlerEnvironment } from '../../local/app.js';
 import { lambdaContext } from '../../local/gateway.js';
 import { maxTranscriptBytes, type CallEndedEvent, type CallScoredEvent } from '../../lambdas/domain/callEvents.js';
+import { newCallId } from '../../lambdas/domain/ids.js';
+import type { ScoredCallsQuery } from '../../lambdas/domain/ports.js';
 import { storedSize } from '../../lambdas/domain/storedSize.js';
 import { createCallStore } from '../../lambdas/store/callStore.js';
 import { startLocalCallEvents, type LocalCallEvents } from '../../local/callEvents.js';
@@ -120,10 +122,51 @@ const newCall = async () => {
   return { tenantId: tenant.tenantId, callId: await createRedeemedCall(table, tenant.tenantId) };
 };
 
+type ListFilters = Partial<Pick<ScoredCallsQuery, 'to' | 'source' | 'externalUserId' | 'externalAgencyId'>>;
+
 const listed = async (tenantId: string) =>
   (await calls.listScoredCalls({ tenantId, from: '2020-01-01T00:00:00.000Z', limit: 10 })).calls.map((c) => c.callId);
 
 describe('the call-events consumer', () => {
+  // Every scoring path writes the same list keys: a call scored by events, whether its end or its
+  // score came first, shows in every list whose filters it matches, and in no other.
+  it.each([
+    ['ended, then scored', (callId: string) => [ended(callId), scored(callId)]],
+    ['scored, then ended', (callId: string) => [scored(callId), ended(callId)]],
+  ])('lists a call %s under every filter combination that matches it', async (_order, events) => {
+    const { tenant } = await createTestTenant(table);
+    const tenantId = tenant.tenantId;
+    const callId = await createRedeemedCall(table, tenantId, 'rep_events', newCallId(), 'agency_events');
+    const other = await createRedeemedCall(table, tenantId, 'rep_other');
+    for (const event of [...events(callId), ...events(other)])
+      expect(await consume(event)).toMatchObject({ failed: [] });
+
+    const page = (filters: ListFilters) =>
+      calls
+        .listScoredCalls({ tenantId, from: at(0), limit: 10, ...filters })
+        .then((result) => result.calls.map((call) => call.callId));
+    const matching: ListFilters[] = [
+      { to: at(450) },
+      { source: 'roleplay' },
+      { externalUserId: 'rep_events' },
+      { externalAgencyId: 'agency_events' },
+    ];
+    for (let mask = 0; mask < 2 ** matching.length; mask++) {
+      const filters: ListFilters = Object.assign({}, ...matching.filter((_, i) => mask & (2 ** i)));
+      const expected = 'externalUserId' in filters || 'externalAgencyId' in filters ? [callId] : [callId, other].sort();
+      expect({ filters, listed: (await page(filters)).sort() }).toEqual({ filters, listed: expected });
+    }
+    const nonMatching: ListFilters[] = [
+      { externalUserId: 'rep_events', externalAgencyId: 'agency_other' },
+      { externalUserId: 'rep_other', externalAgencyId: 'agency_events' },
+      { externalAgencyId: 'agency_other' },
+      { to: at(449) },
+    ];
+    for (const filters of nonMatching) {
+      expect({ filters, listed: await page(filters) }).toEqual({ filters, listed: [] });
+    }
+  });
+
   it('records call.ended, then call.scored: the call is scored, listed and has its transcript', async () => {
     const { tenantId, callId } = await newCall();
 

@@ -47,7 +47,7 @@ describe('completeCall (the scoring pipeline step)', () => {
     const items = (await itemsOfTenant(table, tenant.tenantId)).filter((item) => item.pk === `CALL#${callId}`);
     expect(items.map((item) => [item.sk, 'transcript' in item])).toEqual([
       ['CALL', false],
-      ['TRANSCRIPT', true],
+      [`TRANSCRIPT#${tenant.tenantId}`, true],
     ]);
   });
 

@@ -105,6 +105,66 @@ describe('GET /calls paging', () => {
     expect(listed.map((row) => row.id)).toEqual(expected);
   });
 
+  // Every combination the contract allows: `from` always, with or without `to`, `source`, a rep
+  // and an agency. Each is answered by a key, so each pages exactly like the unfiltered list.
+  const filterParts = {
+    to: {
+      query: { from: '2026-06-10T00:00:00Z', to: '2026-08-01T12:00:00Z' },
+      keep: (call: Seeded) =>
+        call.endedAt >= new Date('2026-06-10T00:00:00Z') && call.endedAt <= new Date('2026-08-01T12:00:00Z'),
+    },
+    source: { query: { source: 'roleplay' }, keep: () => true },
+    externalUserId: { query: { externalUserId: 'rep_a' }, keep: (call: Seeded) => call.externalUserId === 'rep_a' },
+    externalAgencyId: {
+      query: { externalAgencyId: 'agency_y' },
+      keep: (call: Seeded) => call.externalAgencyId === 'agency_y',
+    },
+  };
+  const combinations = Object.keys(filterParts).reduce<(keyof typeof filterParts)[][]>(
+    (sets, part) => [...sets, ...sets.map((set) => [...set, part as keyof typeof filterParts])],
+    [[]],
+  );
+
+  it.each(combinations.map((parts) => [parts.length === 0 ? 'from alone' : `from with ${parts.join(', ')}`, parts]))(
+    'pages through %s: newest first, no gaps, no duplicates',
+    async (_name, parts) => {
+      const query = Object.assign({}, window, ...parts.map((part) => filterParts[part].query));
+      const expected = calls
+        .filter((call) => parts.every((part) => filterParts[part].keep(call)))
+        .sort(newestFirst)
+        .map((call) => call.id);
+      expect(expected.length).toBeGreaterThan(5);
+
+      const listed = await pageThrough(apiKey, query, 9);
+
+      expect(listed.map((row) => row.id)).toEqual(expected);
+    },
+  );
+
+  it.each([
+    ['a rep in an agency they never called for', { externalUserId: 'rep_a', externalAgencyId: 'agency_nowhere' }],
+    ['an agency with no calls', { externalAgencyId: 'agency_nowhere' }],
+    ['a rep with no calls', { externalUserId: 'rep_nobody' }],
+    ['a window with no calls', { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', source: 'roleplay' }],
+  ])('answers an empty last page at once for %s', async (_case, filters) => {
+    const response = await api.list(apiKey, { ...window, ...filters });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ data: [], nextCursor: null });
+  });
+
+  it('keeps a rep whose id looks like a rep-and-agency pair apart from that pair', async () => {
+    const { tenant, apiKey: key } = await createTestTenant(table);
+    const [lookalike, real] = await seedScoredCalls(table, [
+      { tenantId: tenant.tenantId, externalUserId: 'a#AGENCY#b', externalAgencyId: 'c', endedAt: new Date(base) },
+      { tenantId: tenant.tenantId, externalUserId: 'a', externalAgencyId: 'b#AGENCY#c', endedAt: new Date(base) },
+    ]);
+    const listed = async (filters: Record<string, string>) =>
+      (await api.list(key, { ...window, ...filters })).body.data.map((row: { id: string }) => row.id);
+
+    expect(await listed({ externalUserId: 'a', externalAgencyId: 'b#AGENCY#c' })).toEqual([real]);
+    expect(await listed({ externalUserId: 'a#AGENCY#b', externalAgencyId: 'c' })).toEqual([lookalike]);
+  });
+
   it('pages through more than 250 calls with the largest page size', async () => {
     const listed = await pageThrough(apiKey, window, 100);
     expect(listed).toHaveLength(270);

@@ -191,6 +191,45 @@ describe('what each route asks of DynamoDB stays within what its role is granted
     }
   });
 
+  it("list: every filter combination queries only the tenant's own index partitions", async () => {
+    const { apiKey, tenant } = await createTestTenant(table);
+    await seedScoredCalls(table, [
+      { tenantId: tenant.tenantId, externalUserId: 'rep_1', externalAgencyId: 'agency_1', endedAt: new Date() },
+    ]);
+    const filters = ['to=2099-01-01T00:00:00Z', 'source=roleplay', 'externalUserId=rep_1', 'externalAgencyId=agency_1'];
+    for (let mask = 0; mask < 2 ** filters.length; mask++) {
+      const query = filters
+        .filter((_, i) => mask & (2 ** i))
+        .map((filter) => `&${filter}`)
+        .join('');
+      const request = requestsFor(apiKey).list();
+      const accesses = await recorded(() => invoke({ ...request, path: `${request.path}${query}` }));
+      const queries = accesses.filter((access) => access.action === 'dynamodb:Query');
+      expect(queries.map((access) => access.pk.startsWith(`TENANT#${tenant.tenantId}#`))).toEqual([true]);
+      expect(accesses.map((access) => refusalOf(routes.listCalls, access))).toEqual(accesses.map(() => undefined));
+    }
+  });
+
+  it("get: another tenant's call is asked for with the caller's own transcript key, within the grants", async () => {
+    const { apiKey, tenant } = await createTestTenant(table);
+    const { tenant: owner } = await createTestTenant(table);
+    const [callId = ''] = await seedScoredCalls(table, [
+      { tenantId: owner.tenantId, externalUserId: 'rep_1', externalAgencyId: null, endedAt: new Date() },
+    ]);
+    const accesses = await recorded(() => invoke(requestsFor(apiKey).get(callId)), 404);
+
+    const keys = sent.flatMap((command) =>
+      command.constructor.name === 'BatchGetCommand'
+        ? Object.values(command.input.RequestItems as Record<string, { Keys: Input[] }>).flatMap(({ Keys }) => Keys)
+        : [],
+    );
+    expect(keys.filter((key) => key.pk === `CALL#${callId}`).map((key) => key.sk)).toEqual([
+      'CALL',
+      `TRANSCRIPT#${tenant.tenantId}`,
+    ]);
+    expect(accesses.map((access) => refusalOf(routes.getCall, access))).toEqual(accesses.map(() => undefined));
+  });
+
   it('would catch a write beyond the grant, such as mint setting a key active again', () => {
     const reactivate = writeOf('dynamodb:UpdateItem', {
       Key: { pk: 'APIKEY#abc', sk: 'APIKEY' },

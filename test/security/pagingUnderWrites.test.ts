@@ -53,5 +53,6 @@ describe('paging while calls are being scored', () => {
 
     expect(new Set(seen).size).toBe(seen.length);
     for (const id of original) expect(seen).toContain(id);
-  });
+    // About 155 calls scored one transaction at a time: minutes on a busy 2-core machine.
+  }, 300_000);
 });

@@ -115,6 +115,7 @@ export const createRedeemedCall = async (
   tenantId: string,
   externalUserId = 'rep_a',
   callId = newCallId(),
+  externalAgencyId: string | null = null,
 ): Promise<string> => {
   const now = new Date().toISOString();
   await createCallStore(table).createRedeemedCall(
@@ -125,7 +126,7 @@ export const createRedeemedCall = async (
       sessionId: newSessionId(),
       source: 'roleplay',
       externalUserId,
-      externalAgencyId: null,
+      externalAgencyId,
       drillKey: 'ma-full-sale',
       difficulty: 'Advanced',
       personaName: 'Margaret Chen',

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { callSources } from '../callSources.js';
 import { cursorMaxLength, externalIdMaxLength } from '../limits.js';
 import { text } from './text.js';
 
@@ -8,7 +9,7 @@ const dateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date
 export const listCallsRequest = z.object({
   from: dateTime,
   to: z.optional(dateTime),
-  source: z.optional(z.enum(['roleplay'])),
+  source: z.optional(z.enum(callSources)),
   externalUserId: z.optional(text(externalIdMaxLength)),
   externalAgencyId: z.optional(text(externalIdMaxLength)),
   // The contract's page size: 1 to 100, 50 when not given.

@@ -24,7 +24,7 @@ export const importScoredCalls = async (
       calls.slice(i, i + callsPerBatch).flatMap(({ transcript, ...call }) => [
         { ...callKey(call.callId), ...call, ...listIndexKeys(call) },
         {
-          ...callTranscriptKey(call.callId),
+          ...callTranscriptKey(call.callId, call.tenantId),
           callId: call.callId,
           tenantId: call.tenantId,
           transcript: transcript ?? [],

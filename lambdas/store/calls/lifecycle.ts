@@ -140,7 +140,7 @@ export const createCallLifecycle = (table: Table): CallLifecycle => {
     Put: {
       TableName: table.name,
       Item: {
-        ...callTranscriptKey(seen.callId),
+        ...callTranscriptKey(seen.callId, seen.tenantId),
         callId: seen.callId,
         tenantId: seen.tenantId,
         transcript: scored.transcript,

@@ -70,6 +70,13 @@ export interface paths {
          *     (`endedAt` descending), cursor-paginated. This is a manager-history read, not a webhook
          *     reconciliation feed.
          *
+         *     **Paging.** A page holds at most `limit` calls and **may hold fewer — even none — while
+         *     `nextCursor` is not null** (the rule of Google AIP-158): each request does a bounded amount
+         *     of work, whatever the size of your history, instead of reading on until the page is full.
+         *     Keep requesting with `cursor` until `nextCursor` is `null`; never treat a short page as the
+         *     end. A cursor works only for the tenant and the filters it was issued with (any other use
+         *     is `400 INVALID_REQUEST`); `limit` may change between pages.
+         *
          *     Server-to-server only (no CORS). The `externalUserId` and `externalAgencyId` filters, like
          *     the ids they match, may not contain control characters.
          */
