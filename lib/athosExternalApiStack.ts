@@ -61,7 +61,12 @@ export class AthosExternalApiStack extends Stack {
       metricsNamespace,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
-    const webhooks = new WebhookDelivery(this, 'Webhooks', { table, logRetention, projectRoot: props.projectRoot });
+    const webhooks = new WebhookDelivery(this, 'Webhooks', {
+      table,
+      logRetention,
+      projectRoot: props.projectRoot,
+      metricsNamespace,
+    });
     alarms.notify(callEvents.deadLetterAlarm);
     for (const alarm of webhooks.alarms) alarms.notify(alarm);
 

@@ -1,5 +1,5 @@
 import { deliverWebhook } from '../backoffice/webhooks/deliver.js';
-import { createEmfWebhookMetrics } from '../backoffice/webhooks/emfMetrics.js';
+import { createEmfWebhookMetrics, webhookSenderOperation } from '../backoffice/webhooks/emfMetrics.js';
 import { createWebhookPoster } from '../backoffice/webhooks/outbound.js';
 import { requireSetting } from '../config.js';
 import { environment } from '../environment.js';
@@ -32,12 +32,15 @@ const ports = {
  * back until the next one is due; a message that cannot be read fails until SQS moves it to the
  * dead-letter queue.
  */
-export const handler = createQueueHandler(invocationReporter('deliverWebhook', config), async (record, { log }) => {
-  const { retryInMs } = await deliverWebhook(
-    { ...ports, log, metrics: createEmfWebhookMetrics(log) },
-    deliveryMessageSchema.parse(JSON.parse(record.body)),
-  );
-  if (retryInMs === undefined) return;
-  await visibility.hide(record.receiptHandle, retryInMs);
-  throw new HeldBack(retryInMs);
-});
+export const handler = createQueueHandler(
+  invocationReporter(webhookSenderOperation, config),
+  async (record, { log }) => {
+    const { retryInMs } = await deliverWebhook(
+      { ...ports, log, metrics: createEmfWebhookMetrics(log, config.metricsNamespace) },
+      deliveryMessageSchema.parse(JSON.parse(record.body)),
+    );
+    if (retryInMs === undefined) return;
+    await visibility.hide(record.receiptHandle, retryInMs);
+    throw new HeldBack(retryInMs);
+  },
+);

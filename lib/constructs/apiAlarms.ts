@@ -16,7 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { webhookMetricNames, webhookMetricsNamespace } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
+import { webhookMetricNames, webhookSenderOperation } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
 import { routes, type Route } from '../../lambdas/http/routes.js';
 import { metricDimensions, metricNames } from '../../lambdas/observability/metricCatalog.js';
 
@@ -160,8 +160,9 @@ export class ApiAlarms extends Construct {
     });
     this.alarm('WebhookDeliveriesFailed', {
       metric: new Metric({
-        namespace: webhookMetricsNamespace,
+        namespace: props.metricsNamespace,
         metricName: webhookMetricNames.deliveryFailed,
+        dimensionsMap: { [metricDimensions.operation]: webhookSenderOperation },
         statistic: 'Sum',
         period,
       }),

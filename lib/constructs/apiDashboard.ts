@@ -14,7 +14,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableOperations } from './apiAlarms.js';
-import { webhookMetricNames, webhookMetricsNamespace } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
+import { webhookMetricNames, webhookSenderOperation } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
 import { routes as routeTable, type Route } from '../../lambdas/http/routes.js';
 import { metricDimensions, metricNames, type MetricName } from '../../lambdas/observability/metricCatalog.js';
 
@@ -101,9 +101,9 @@ export class ApiDashboard extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Webhook deliveries', [
-        webhookMetric(webhookMetricNames.delivered, 'delivered'),
-        webhookMetric(webhookMetricNames.attemptFailed, 'attempts failed'),
-        webhookMetric(webhookMetricNames.deliveryFailed, 'failed for good'),
+        this.webhookMetric(webhookMetricNames.delivered, 'delivered'),
+        this.webhookMetric(webhookMetricNames.attemptFailed, 'attempts failed'),
+        this.webhookMetric(webhookMetricNames.deliveryFailed, 'failed for good'),
       ]),
       graph('List pages', [
         this.business(metricNames.listRowsReturned, routeTable.listCalls.operationId, 'rows returned'),
@@ -147,6 +147,18 @@ export class ApiDashboard extends Construct {
     });
   }
 
+  /** The sender's own metrics (`backoffice/webhooks/emfMetrics.ts`), under its operation. */
+  private webhookMetric(metricName: string, label: string): IMetric {
+    return new Metric({
+      namespace: this.metricsNamespace,
+      metricName,
+      dimensionsMap: { [metricDimensions.operation]: webhookSenderOperation },
+      statistic: 'Sum',
+      period,
+      label,
+    });
+  }
+
   /** Every series of a metric, whichever operations write it (and by `extra` dimensions too). */
   private search(name: MetricName, extra: string[] = []): IMetric {
     const schema = [`"${this.metricsNamespace}"`, metricDimensions.operation, ...extra].join(',');
@@ -160,7 +172,3 @@ export class ApiDashboard extends Construct {
 }
 
 const graph = (title: string, left: IMetric[]): IWidget => new GraphWidget({ title, left, width: width / 3 });
-
-/** The sender's own metrics (`backoffice/webhooks/emfMetrics.ts`): one namespace, no dimension. */
-const webhookMetric = (metricName: string, label: string): IMetric =>
-  new Metric({ namespace: webhookMetricsNamespace, metricName, statistic: 'Sum', period, label });

@@ -9,7 +9,8 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { webhookMetricNames, webhookMetricsNamespace } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
+import { webhookMetricNames, webhookSenderOperation } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
+import { metricDimensions } from '../../lambdas/observability/metricCatalog.js';
 import type { TableAccess } from '../../lambdas/http/routes.js';
 import { outboxStreamFilter } from '../../lambdas/store/webhooks/outbox.js';
 import { webhookSecretPurpose } from '../../lambdas/tokens/kmsSecretSealer.js';
@@ -21,6 +22,8 @@ export interface WebhookDeliveryProps {
   readonly table: ITable;
   readonly logRetention: RetentionDays;
   readonly projectRoot: string;
+  /** The stage's metrics namespace, where the sender writes its metrics. */
+  readonly metricsNamespace: string;
 }
 
 /** A sender invocation: ten deliveries side by side, each at most 10 s, and its table writes. */
@@ -149,8 +152,9 @@ export class WebhookDelivery extends Construct {
     }
     this.alarm('EndpointsDisabled', {
       metric: new Metric({
-        namespace: webhookMetricsNamespace,
+        namespace: props.metricsNamespace,
         metricName: webhookMetricNames.endpointDisabled,
+        dimensionsMap: { [metricDimensions.operation]: webhookSenderOperation },
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),

@@ -119,10 +119,10 @@ describe('the dashboard', () => {
   });
 
   it('shows the webhook sender’s deliveries: delivered, attempts failed, failed for good', () => {
-    expect(metricsOf(titled('Webhook deliveries')).map((metric) => metric.slice(0, 2))).toEqual([
-      ['Athos/Webhooks', 'Delivered'],
-      ['Athos/Webhooks', 'AttemptsFailed'],
-      ['Athos/Webhooks', 'DeliveriesFailed'],
+    expect(metricsOf(titled('Webhook deliveries')).map((metric) => metric.slice(0, 4))).toEqual([
+      ['AthosExternalApi/prod', 'Delivered', 'operation', 'deliverWebhook'],
+      ['AthosExternalApi/prod', 'AttemptsFailed', 'operation', 'deliverWebhook'],
+      ['AthosExternalApi/prod', 'DeliveriesFailed', 'operation', 'deliverWebhook'],
     ]);
   });
 
@@ -210,8 +210,9 @@ describe('alarms on what users feel', () => {
 
   it('fire when webhook deliveries fail for good, from the sender’s metric', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'Athos/Webhooks',
+      Namespace: 'AthosExternalApi/prod',
       MetricName: 'DeliveriesFailed',
+      Dimensions: [{ Name: 'operation', Value: 'deliverWebhook' }],
       Statistic: 'Sum',
       Threshold: 1,
     });

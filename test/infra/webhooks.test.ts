@@ -158,8 +158,9 @@ describe('webhook delivery', () => {
       ].sort(),
     );
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'Athos/Webhooks',
+      Namespace: 'AthosExternalApi/prod',
       MetricName: 'EndpointsDisabled',
+      Dimensions: [{ Name: 'operation', Value: 'deliverWebhook' }],
       Threshold: 1,
     });
   });

@@ -1,4 +1,6 @@
+import { createEmfWebhookMetrics } from '../../lambdas/backoffice/webhooks/emfMetrics.js';
 import { createMetricsRecorder, type EmfDocument } from '../../lambdas/observability/emf.js';
+import { createLogger } from '../../lambdas/observability/log.js';
 
 const at = new Date('2026-06-05T18:00:00Z');
 
@@ -103,5 +105,29 @@ describe('the EMF metrics recorder', () => {
     recorder.takeDocuments(at);
 
     expect(recorder.takeDocuments(at)).toEqual([]);
+  });
+});
+
+describe('the webhook sender’s metrics', () => {
+  it('go to the stage’s namespace under the sender’s operation, like every other metric', () => {
+    const lines: string[] = [];
+    const metrics = createEmfWebhookMetrics(
+      createLogger('info', (line) => lines.push(line)),
+      'AthosExternalApi/test',
+    );
+
+    metrics.delivered(1200);
+    metrics.endpointDisabled('410 Gone');
+
+    const documents = lines.map((line) => JSON.parse(line) as EmfDocument);
+    expect(documents).toHaveLength(2);
+    for (const document of documents) {
+      expect(document._aws.CloudWatchMetrics).toEqual([
+        expect.objectContaining({ Namespace: 'AthosExternalApi/test', Dimensions: [['operation']] }),
+      ]);
+      expect(document.operation).toBe('deliverWebhook');
+    }
+    expect(documents[0]).toMatchObject({ Delivered: 1, EventToDeliveredLatency: 1200 });
+    expect(documents[1]).toMatchObject({ EndpointsDisabled: 1, reason: '410 Gone' });
   });
 });
