@@ -1,8 +1,5 @@
-import { issueApiKey } from '../../lambdas/backoffice/tenantAdministration.js';
-import { systemClock } from '../../lambdas/domain/ports.js';
-import { createTenantStore } from '../../lambdas/store/tenantStore.js';
 import { eventually } from '../support/eventually.js';
-import { createTestTenant, testTable } from '../support/fixtures.js';
+import { createTenantWithTestKey, testTable } from '../support/fixtures.js';
 import { startTestApi, type TestApi } from '../support/testApi.js';
 
 /**
@@ -15,12 +12,7 @@ let liveKey: string;
 let testKey: string;
 beforeAll(async () => {
   api = await startTestApi({ callEvents: true });
-  const { tenant, apiKey } = await createTestTenant(table);
-  liveKey = apiKey;
-  ({ apiKey: testKey } = await issueApiKey(
-    { tenants: createTenantStore(table), clock: systemClock, actor: 'test' },
-    { tenantId: tenant.tenantId, mode: 'test' },
-  ));
+  ({ liveKey, testKey } = await createTenantWithTestKey(table));
 });
 afterAll(() => api.close());
 

@@ -10,6 +10,7 @@ import { buildProxyEvent } from '../../local/gateway.js';
 import { routes } from '../../lambdas/http/routes.js';
 import { handlerEsbuildOptions } from '../../lib/handlerBundling.js';
 import { createTestTenant, testTable } from '../support/fixtures.js';
+import { captureStdout } from '../support/capturedStdout.js';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/testApi.js';
 import { dynamoEndpoint, testKeys, testTableName } from '../support/testSettings.js';
 
@@ -18,12 +19,10 @@ import { dynamoEndpoint, testKeys, testTableName } from '../support/testSettings
  * their log level when they load (below), so it is set first.
  */
 process.env.LOG_LEVEL = 'info';
-const written: string[] = [];
-let stdout: jest.SpyInstance;
+const output = captureStdout();
 const linesSince = (mark: number): Record<string, any>[] =>
-  written
-    .slice(mark)
-    .join('')
+  output
+    .textSince(mark)
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, any>);
@@ -32,13 +31,10 @@ const table = testTable();
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi();
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
+  output.start();
 });
 afterAll(async () => {
-  stdout.mockRestore();
+  output.stop();
   await api.close();
 });
 
@@ -51,7 +47,7 @@ const metricLines = (lines: Record<string, any>[], response: ApiResponse) =>
 describe('a local run', () => {
   it('ends each request with one JSON line: level, message, both request ids, operation, tenant, cold start, status and duration', async () => {
     const { apiKey, tenant } = await createTestTenant(table);
-    const mark = written.length;
+    const mark = output.mark();
 
     const first = await api.mint(apiKey, { externalUserId: 'rep_1' });
     const second = await api.list(apiKey, { from: '2020-01-01T00:00:00Z' });
@@ -83,7 +79,7 @@ describe('a local run', () => {
 
   it('counts each business event as EMF, by operation, and each refusal by its code', async () => {
     const { apiKey, tenant } = await createTestTenant(table, { monthlySessionQuota: 1 });
-    const mark = written.length;
+    const mark = output.mark();
 
     const minted = await api.mint(apiKey, { externalUserId: 'rep_1' });
     const refused = await api.mint(apiKey, { externalUserId: 'rep_2' });
@@ -141,7 +137,7 @@ describe('a local run', () => {
 
   it('names the tenant of a refused key that matched, and no tenant for one that did not', async () => {
     const { apiKey, tenant } = await createTestTenant(table, { allowedCidrs: ['203.0.113.0/24'] });
-    const mark = written.length;
+    const mark = output.mark();
 
     const notAllowed = await api.mint(apiKey, { externalUserId: 'rep_1' });
     const unknown = await api.mint(`${apiKey.slice(0, -8)}AAAAAAAA`, { externalUserId: 'rep_1' });
@@ -218,7 +214,7 @@ if (result.statusCode !== 200) throw new Error('mint answered ' + result.statusC
 describe('the deployed bundle', () => {
   it('prints the same lines as the local run, with the trace id, and traces its DynamoDB calls', async () => {
     const { apiKey, tenant } = await createTestTenant(table);
-    const mark = written.length;
+    const mark = output.mark();
     const local = await api.mint(apiKey, { externalUserId: 'rep_1' });
     const [localRequest, localMetrics] = [requestLine(linesSince(mark), local), metricLines(linesSince(mark), local)];
     const daemon = await startDaemon();

@@ -1,4 +1,5 @@
 import { createTestTenant, testTable } from '../support/fixtures.js';
+import { captureStdout } from '../support/capturedStdout.js';
 import { startTestApi, type TestApi } from '../support/testApi.js';
 
 /**
@@ -6,32 +7,28 @@ import { startTestApi, type TestApi } from '../support/testApi.js';
  * captured from stdout. The handlers read their log level when they load, so it is set first.
  */
 process.env.LOG_LEVEL = 'info';
-const written: string[] = [];
-let stdout: jest.SpyInstance;
+const output = captureStdout();
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi();
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
+  output.start();
 });
 afterAll(async () => {
-  stdout.mockRestore();
+  output.stop();
   await api.close();
 });
 
 describe('the log lines of a mint and a redeem', () => {
   it('carry the tenant and the request ids, never the API key, the session token or the connection ticket', async () => {
     const { apiKey, tenant } = await createTestTenant(testTable());
-    const mark = written.length;
+    const mark = output.mark();
 
     const minted = await api.mint(apiKey, { externalUserId: 'rep_1' });
     const redeemed = await api.redeem(minted.body.token, { drillKey: 'ma-full-sale', difficulty: 'Advanced' });
     const replayed = await api.redeem(minted.body.token, { drillKey: 'ma-full-sale', difficulty: 'Advanced' });
 
     expect([minted.status, redeemed.status, replayed.status]).toEqual([200, 200, 401]);
-    const text = written.slice(mark).join('');
+    const text = output.textSince(mark);
     const lines = text
       .split('\n')
       .filter(Boolean)

@@ -109,6 +109,16 @@ export const itemsOfTenant = async (table: Table, tenantId: string): Promise<Rec
   return items.sort((a, b) => `${String(a.pk)}${String(a.sk)}`.localeCompare(`${String(b.pk)}${String(b.sk)}`));
 };
 
+/** A tenant with a live key and a test-mode key, as `athos-admin key create --mode test` issues it. */
+export const createTenantWithTestKey = async (table: Table) => {
+  const { tenant, apiKey } = await createTestTenant(table);
+  const { apiKey: testKey } = await issueApiKey(
+    { tenants: createTenantStore(table), clock: systemClock, actor: 'test fixture' },
+    { tenantId: tenant.tenantId, mode: 'test' },
+  );
+  return { tenant, liveKey: apiKey, testKey };
+};
+
 /** A call a rep redeemed (in test mode for a test twin) that the pipeline has not scored yet. @returns its id */
 export const createRedeemedCall = async (
   table: Table,
