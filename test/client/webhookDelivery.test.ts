@@ -10,7 +10,8 @@ import { createWebhookEndpointStore } from '../../lambdas/store/webhooks/endpoin
 import { createWebhookOutbox } from '../../lambdas/store/webhooks/outbox.js';
 import { parseKeySet } from '../../lambdas/tokens/keySet.js';
 import { createLocalSecretSealer } from '../../lambdas/tokens/secretSealing.js';
-import { Athos, AthosWebhookError, type WebhookEvent } from '../../clients/node/src/index.js';
+import { Athos, type WebhookEvent } from '../../clients/node/src/index.js';
+import { rejectionOf } from '../support/webhookRejection.js';
 import { createRedeemedCall, createTestTenant } from '../support/fixtures.js';
 import { testWebhookSealingKeys } from '../support/testSettings.js';
 import { eventually, startWebhookPipeline, type WebhookPipeline } from '../support/webhooks.js';
@@ -79,16 +80,6 @@ const deliveryOfScoredCall = async () => {
     captured.find((seen) => seen.body.toString('utf8').includes(callId)),
   );
   return { secret, callId, delivery };
-};
-
-const rejectionOf = (verify: () => unknown): AthosWebhookError => {
-  try {
-    verify();
-  } catch (error) {
-    if (error instanceof AthosWebhookError) return error;
-    throw error;
-  }
-  throw new Error('the delivery was accepted');
 };
 
 it('verifies a real call.scored delivery from its raw body and headers, and returns the typed event', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { Athos, AthosWebhookError, verifyWebhook, type WebhookEvent } from '../../clients/node/src/index.js';
+import { Athos, verifyWebhook, type WebhookEvent } from '../../clients/node/src/index.js';
+import { rejectionOf } from '../support/webhookRejection.js';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const athos = new Athos({ apiKey: 'ath_test_webhooks', baseUrl: 'http://127.0.0.1:9' });
@@ -36,16 +37,6 @@ const delivery = (
       'webhook-signature': new Webhook(options.signingSecret ?? secret).sign(id, sentAt, body),
     },
   };
-};
-
-const rejectionOf = (verify: () => unknown): AthosWebhookError => {
-  try {
-    verify();
-  } catch (error) {
-    if (error instanceof AthosWebhookError) return error;
-    throw error;
-  }
-  throw new Error('the delivery was accepted');
 };
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000);
