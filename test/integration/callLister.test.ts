@@ -21,10 +21,20 @@ type Call = CallRecord & { endedAt: string };
 const sortKey = (call: { endedAt?: string | undefined; callId: string }) => `${call.endedAt}#${call.callId}`;
 const newestFirst = (a: Call, b: Call) => (sortKey(a) < sortKey(b) ? 1 : -1);
 
-/** `count` calls of one source, reps and agencies by position, optionally with huge list rows. */
+const dayMs = 86_400_000;
+
+/**
+ * `count` calls of one source, reps, agencies and end times by position, optionally with huge list
+ * rows. The end times are spread over 90 days so every rep/agency pair has calls on both sides of
+ * any window (37 is prime to 90: no two calls of a source end on one day), which keeps every
+ * filter combination below matching at least six calls whatever the run.
+ */
 const callsOf = (tenantId: string, source: string, count: number, padding = 0): Call[] =>
   sampleScoredCalls({ tenantId, count, now }).map((call, i) => ({
     ...call,
+    endedAt: new Date(
+      now.getTime() - ((i * 37) % 90) * dayMs - (source === 'roleplay' ? 0.25 : 0.75) * dayMs,
+    ).toISOString(),
     source: source as CallSource,
     externalUserId: `rep_${i % 2}`,
     externalAgencyId: i % 3 === 0 ? null : `agency_${i % 3}`,
@@ -54,7 +64,7 @@ describe('listing across sources', () => {
     await importScoredCalls(table, calls);
   }, 60_000);
 
-  const to = new Date(now.getTime() - 30 * 86_400_000).toISOString();
+  const to = new Date(now.getTime() - 30 * dayMs).toISOString();
   const cases: [string, Partial<ScoredCallsQuery>][] = [];
   for (const source of [undefined, 'roleplay', 'ingestion'] as const)
     for (const externalUserId of [undefined, 'rep_1'])
