@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import type { KeySet } from './keySet.js';
 
 /**
@@ -16,13 +16,13 @@ export interface Aead {
 }
 
 export const createAead = (keys: KeySet, purpose: string): Aead => {
-  const derived = new Map<string, Buffer>();
-  const aesKeyFor = (kid: string): Buffer | undefined => {
+  const derived = new Map<string, KeyObject>();
+  const aesKeyFor = (kid: string): KeyObject | undefined => {
     let key = derived.get(kid);
     if (!key) {
       const material = keys.find(kid);
       if (!material) return undefined;
-      key = Buffer.from(hkdfSync('sha256', material.secret, new Uint8Array(0), purpose, 32));
+      key = createSecretKey(Buffer.from(hkdfSync('sha256', material.secret, new Uint8Array(0), purpose, 32)));
       derived.set(kid, key);
     }
     return key;
@@ -32,7 +32,7 @@ export const createAead = (keys: KeySet, purpose: string): Aead => {
     seal(plaintext, associatedData) {
       const { kid } = keys.current;
       const iv = randomBytes(ivBytes);
-      const cipher = createCipheriv('aes-256-gcm', aesKeyFor(kid) as Buffer, iv).setAAD(Buffer.from(associatedData));
+      const cipher = createCipheriv('aes-256-gcm', aesKeyFor(kid) as KeyObject, iv).setAAD(Buffer.from(associatedData));
       const sealed = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
       return `${kid}.${sealed.toString('base64url')}`;
     },

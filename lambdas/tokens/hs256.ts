@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { KeySet } from './keySet.js';
 
 /**
@@ -42,7 +42,7 @@ const jsonObject = (bytes: Buffer | undefined): Record<string, unknown> | undefi
   }
 };
 
-const hmac = (secret: Uint8Array, input: string) => createHmac('sha256', secret).update(input).digest();
+const hmac = (secret: KeyObject, input: string) => createHmac('sha256', secret).update(input).digest();
 
 export const signHs256 = (keys: KeySet, payload: Record<string, unknown>): string => {
   const input = `${encode({ alg: 'HS256', typ: 'JWT', kid: keys.current.kid })}.${encode(payload)}`;

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
 
 /**
@@ -13,7 +14,11 @@ export const keySetSchema = z.object({ ...keyEntry.shape, previous: z.optional(z
 
 export interface KeyMaterial {
   readonly kid: string;
-  readonly secret: Uint8Array;
+  /**
+   * A KeyObject, made once here, not bytes: given raw bytes, Node 24's node:crypto makes a key of
+   * them on every HMAC or cipher, ~35 µs of CPU each time, six times the HMAC itself.
+   */
+  readonly secret: KeyObject;
 }
 
 export interface KeySet {
@@ -51,7 +56,7 @@ export const parseKeySet = (label: string, text: string): KeySet => {
   const entries = [parsed.data, ...(parsed.data.previous ?? [])];
   const problem = kidProblem(entries.map((entry) => entry.kid));
   if (problem) throw new Error(`${label}: ${problem}`);
-  const all = entries.map(({ kid, key }): KeyMaterial => ({ kid, secret: new TextEncoder().encode(key) }));
+  const all = entries.map(({ kid, key }): KeyMaterial => ({ kid, secret: createSecretKey(key, 'utf8') }));
   const byKid = new Map(all.map((material) => [material.kid, material]));
   return { current: all[0] as KeyMaterial, all, find: (kid) => byKid.get(kid) };
 };
