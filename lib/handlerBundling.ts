@@ -8,9 +8,10 @@ import type { BuildOptions } from 'esbuild';
  * ESM and `module` before `main` let esbuild take the AWS SDK's ES builds and drop what a handler
  * never calls; the SDK is bundled rather than taken from the runtime, so a handler runs the SDK
  * version it was tested with and loads one file. The banner gives CommonJS code inside the bundle
- * the `require` that ESM lacks. The alias swaps the SDK's default credential chain for its one link
- * that answers in Lambda (lambdas/lambdaCredentials.ts says why); it is relative to the project
- * root, where both the CDK and the benchmark run esbuild.
+ * the `require` that ESM lacks. The aliases swap the SDK's default credential chain for its one link
+ * that answers in Lambda (lambdas/lambdaCredentials.ts says why), and Middy's import of web streams
+ * for one that loads them only if asked (lambdas/lazyWebStreams.ts); they are relative to the
+ * project root, where both the CDK and the benchmark run esbuild.
  */
 export const handlerEsbuildOptions = {
   bundle: true,
@@ -24,7 +25,10 @@ export const handlerEsbuildOptions = {
     js: "import{createRequire as __athosRequire}from'node:module';const require=__athosRequire(import.meta.url);",
   },
   legalComments: 'none',
-  alias: { '@aws-sdk/credential-provider-node': './lambdas/lambdaCredentials.ts' },
+  alias: {
+    '@aws-sdk/credential-provider-node': './lambdas/lambdaCredentials.ts',
+    'node:stream/web': './lambdas/lazyWebStreams.ts',
+  },
 } satisfies BuildOptions;
 
 /** The same options in the shape `NodejsFunction` takes; bundled with the local esbuild, no Docker. */

@@ -250,6 +250,9 @@ describe('the functions', () => {
       expect([id, Buffer.byteLength(bundle) <= 400 * 1024]).toEqual([id, true]);
       // The SDK's default credential chain gives way to the environment's credentials, all Lambda has.
       expect([id, bundle.includes('credential-provider-sso')]).toEqual([id, false]);
+      // Loaded when first used, not at every cold start: web streams (Middy uses them only for
+      // streamed responses) and UDP (only a traced call sends).
+      expect([id, /from\s*["']node:(stream\/web|dgram)["']/.test(bundle)]).toEqual([id, false]);
     }
   });
 
