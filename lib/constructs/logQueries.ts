@@ -5,7 +5,10 @@ import { routes } from '../../lambdas/http/routes.js';
 export interface LogQueriesProps {
   /** Where the saved queries are filed in the Logs Insights console. */
   readonly folder: string;
-  /** The functions' log groups: one `request` line per API request. */
+  /**
+   * Every function's log group: one `request` line per API request, one `invocation` line per
+   * back-office invocation (queue and stream consumers, the simulator).
+   */
   readonly functionLogs: readonly ILogGroup[];
   /** The API's access log: one line per request, those the gateway answered itself included. */
   readonly accessLogs: ILogGroup;
@@ -13,12 +16,15 @@ export interface LogQueriesProps {
 
 /** Every request ends with one line of this message; metric lines say `metrics`. */
 const requestLines = 'message = "request"';
+/** Every back-office invocation ends with one line of this message, at `error` when it failed. */
+const invocationLines = 'message = "invocation"';
 
 /**
  * Saved Logs Insights queries for the questions an operator asks most: how much each tenant used
  * and how much failed, why requests were refused, which route is slow, and what became of one
- * request. They read the handlers' `request` lines (docs/observability.md lists their fields);
- * each opens ready to run on the right log groups, for the time range the console is set to.
+ * request, and how the back office (call events, webhooks, the simulator) is keeping up. They read
+ * the `request` and `invocation` lines (docs/observability.md lists their fields); each opens ready
+ * to run on the right log groups, for the time range the console is set to.
  */
 export class LogQueries extends Construct {
   readonly queries: readonly QueryDefinition[];
@@ -90,6 +96,40 @@ export class LogQueries extends Construct {
           sort: '@timestamp asc',
         }),
         [...logGroups, props.accessLogs],
+      ),
+      query(
+        'Back-office invocations by function',
+        new QueryString({
+          filterStatements: [invocationLines],
+          // By level too: the `error` row of a function is its failed invocations.
+          statsStatements: [
+            'count(*) as invocations, sum(records) as records, sum(leftOnQueue) as leftOnQueue, pct(durationMs, 99) as p99, max(durationMs) as slowest by operation, level',
+          ],
+          sort: 'operation asc',
+        }),
+      ),
+      query(
+        'Back-office failures',
+        new QueryString({
+          fields: [
+            '@timestamp',
+            'operation',
+            'message',
+            'errorName',
+            'error',
+            'cause',
+            'messageId',
+            'receiveCount',
+            'eventID',
+            'durationMs',
+            'awsRequestId',
+            'traceId',
+          ],
+          // Failed invocations, and the records that failed inside one (the batch or stream retries them).
+          filterStatements: ['level = "error" and message != "request"'],
+          sort: '@timestamp desc',
+          limit: 100,
+        }),
       ),
     ];
   }

@@ -157,6 +157,8 @@ describe('saved Logs Insights queries', () => {
   it('are filed under the stack’s name, one for each question the operating docs answer', () => {
     expect(Object.keys(queries()).sort()).toEqual(
       [
+        'Back-office failures',
+        'Back-office invocations by function',
         'Latency by route',
         'One request by request id',
         'Refusals by code',
@@ -167,11 +169,25 @@ describe('saved Logs Insights queries', () => {
     );
   });
 
-  it('read the request lines of every function', () => {
+  it('read the request or invocation lines of every function', () => {
+    const reads: Record<string, string> = {
+      'One request by request id': 'requestId',
+      'Back-office invocations by function': 'message = "invocation"',
+      'Back-office failures': 'level = "error" and message != "request"',
+    };
     for (const [name, { query, logGroups }] of Object.entries(queries())) {
-      expect(query).toContain(name === 'One request by request id' ? 'requestId' : 'message = "request"');
+      expect(query).toContain(reads[name] ?? 'message = "request"');
       expect(logGroups.filter((group) => !group.startsWith('ApiAccessLogs')).sort()).toEqual(functionLogGroups());
     }
+  });
+
+  it('show how each back-office function is keeping up, and what failed in it', () => {
+    const all = queries();
+    expect(all['Back-office invocations by function']?.query).toMatch(
+      /count\(\*\) as invocations,.*sum\(leftOnQueue\).*pct\(durationMs, 99\).*by operation, level/,
+    );
+    expect(all['Back-office failures']?.query).toMatch(/fields @timestamp, operation, message, errorName/);
+    expect(all['Back-office failures']?.query).toMatch(/sort @timestamp desc/);
   });
 
   it('count per tenant: requests, refusals and server errors; sessions minted and redeemed; refusals by code', () => {
