@@ -5,8 +5,8 @@ import { lambdaContext } from '../../local/gateway.js';
 import type { InProcessRequest } from '../../local/invokeInProcess.js';
 import { proxyEventFor } from './events.js';
 import { watchDynamoCommands } from './meter.js';
-import { operationRequests } from './operationRequests.js';
-import { callsFor, operations, runReference, type Operation, type Plans } from './reference.js';
+import { bearerOf, operationRequests } from './operationRequests.js';
+import { callsFor, operations, referenceCrypto, runReference, type Operation, type Plans } from './reference.js';
 import { shuffled } from './stats.js';
 
 /**
@@ -55,6 +55,7 @@ const ok = (request: InProcessRequest) => prepared(request)();
 
 // The reference makes the calls the handler made for the same request, recorded once here.
 const watcher = watchDynamoCommands();
+const crypto = referenceCrypto(job.settings.keys.sessionToken);
 const plans = {} as Plans;
 for (const operation of operations) {
   await ok(requestFor(operation));
@@ -65,9 +66,10 @@ watcher.restore();
 /** One side's requests for a block, built before the clock starts. */
 const prepare = (operation: Operation, side: 'project' | 'reference', count: number) =>
   Array.from({ length: count }, () => {
-    if (side === 'project') return prepared(requestFor(operation));
-    const calls = callsFor(plans, operation);
-    return () => runReference(db, calls);
+    const request = requestFor(operation);
+    if (side === 'project') return prepared(request);
+    const reference = { operation, bearer: bearerOf(request), calls: callsFor(plans, operation) };
+    return () => runReference(db, crypto, reference);
   });
 
 const timeBlock = async (steps: (() => Promise<unknown>)[]) => {

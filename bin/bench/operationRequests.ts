@@ -23,3 +23,7 @@ export const operationRequests = (fixture: {
           : requests.get(fixture.callId);
   return { requests, freshToken, requestFor };
 };
+
+/** The credential a request carries: the API key, or for a redeem the session token. */
+export const bearerOf = (request: InProcessRequest): string =>
+  (request.headers ?? []).find(([name]) => name === 'Authorization')?.[1].replace(/^Bearer /, '') ?? '';

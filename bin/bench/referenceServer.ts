@@ -1,14 +1,20 @@
 import { createServer } from 'node:http';
 import { createDocumentClient } from '../../lambdas/store/client.js';
-import { callsFor, runReference, type Operation, type Plans } from './reference.js';
+import { callsFor, referenceCrypto, runReference, type Operation, type Plans } from './reference.js';
 
 /**
  * The load test's yardstick: a plain node:http server answering the four routes with exactly the
- * DynamoDB calls the API made for them (reference.ts), on the same table, with nothing else.
- * BENCH_REFERENCE holds `{ endpoint, plans }`; the port goes to the parent over IPC.
+ * DynamoDB calls the API made for them and the same cryptography (reference.ts), on the same table,
+ * with nothing else. BENCH_REFERENCE holds `{ endpoint, plans, sessionKeySet }`; the port goes to
+ * the parent over IPC.
  */
-const { endpoint, plans } = JSON.parse(process.env.BENCH_REFERENCE ?? '{}') as { endpoint: string; plans: Plans };
+const { endpoint, plans, sessionKeySet } = JSON.parse(process.env.BENCH_REFERENCE ?? '{}') as {
+  endpoint: string;
+  plans: Plans;
+  sessionKeySet: string;
+};
 const db = createDocumentClient({ region: 'us-east-1', endpoint });
+const crypto = referenceCrypto(sessionKeySet);
 
 // Fresh ids for redeems, made before the load starts so the yardstick does no extra work.
 const redeems = Array.from({ length: 20_000 }, () => callsFor(plans, 'redeem'));
@@ -28,7 +34,8 @@ const server = createServer((request, response) => {
       return;
     }
     const calls = operation === 'redeem' ? (redeems.pop() ?? callsFor(plans, 'redeem')) : plans[operation];
-    runReference(db, calls).then(
+    const bearer = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    runReference(db, crypto, { operation, bearer, calls }).then(
       ({ statusCode, body }) => response.writeHead(statusCode, { 'Content-Type': 'application/json' }).end(body),
       () => response.writeHead(500).end(),
     );
