@@ -50,12 +50,19 @@ const listOf = (entries: readonly (readonly [string, number, string])[], family:
     list.addSubnet(network, prefix, family);
     return { list, reason };
   });
-const ipv4Rules = listOf(refusedIPv4, 'ipv4');
-const ipv6Rules = listOf(refusedIPv6, 'ipv6');
-const globalUnicast = new BlockList();
-globalUnicast.addSubnet('2000::', 3, 'ipv6');
-const loopback = new BlockList();
-for (const [network, prefix, family] of loopbacks) loopback.addSubnet(network, prefix, family);
+
+const buildRules = () => {
+  const globalUnicast = new BlockList();
+  globalUnicast.addSubnet('2000::', 3, 'ipv6');
+  const loopback = new BlockList();
+  for (const [network, prefix, family] of loopbacks) loopback.addSubnet(network, prefix, family);
+  return { ipv4: listOf(refusedIPv4, 'ipv4'), ipv6: listOf(refusedIPv6, 'ipv6'), globalUnicast, loopback };
+};
+/**
+ * Built when first asked, not at import: the lists are native objects, ~1 ms to build, and only the
+ * webhook sender asks (the config of every function imports this module for `outboundPolicies`).
+ */
+let rules: ReturnType<typeof buildRules> | undefined;
 
 /**
  * @param address an IP address as DNS or a URL gives it
@@ -64,12 +71,13 @@ for (const [network, prefix, family] of loopbacks) loopback.addSubnet(network, p
 export const refusedAddressReason = (address: string, policy: OutboundPolicy): string | undefined => {
   const family = isIP(address);
   if (family === 0) return 'not an IP address';
-  if (policy === 'local' && loopback.check(address, family === 4 ? 'ipv4' : 'ipv6')) return undefined;
-  if (family === 4) return ipv4Rules.find(({ list }) => list.check(address, 'ipv4'))?.reason;
+  rules ??= buildRules();
+  if (policy === 'local' && rules.loopback.check(address, family === 4 ? 'ipv4' : 'ipv6')) return undefined;
+  if (family === 4) return rules.ipv4.find(({ list }) => list.check(address, 'ipv4'))?.reason;
   // Everything outside 2000::/3 is loopback, unspecified, IPv4-mapped or -compatible, NAT64,
   // discard, unique local (AWS's fd00:ec2::254 metadata too), link-local, site-local or multicast.
-  if (!globalUnicast.check(address, 'ipv6')) return 'not global unicast IPv6';
-  return ipv6Rules.find(({ list }) => list.check(address, 'ipv6'))?.reason;
+  if (!rules.globalUnicast.check(address, 'ipv6')) return 'not global unicast IPv6';
+  return rules.ipv6.find(({ list }) => list.check(address, 'ipv6'))?.reason;
 };
 
 /** A URL's host as an IP address when it is one (`[::1]` → `::1`), else undefined. */
