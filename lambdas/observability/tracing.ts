@@ -73,6 +73,26 @@ const sendToDaemon = (daemon: { host: string; port: number }, document: object) 
 const newId = () => randomBytes(8).toString('hex');
 const nowInSeconds = () => (performance.timeOrigin + performance.now()) / 1000;
 
+/** One finished subsegment of the invocation's segment: the ids and times X-Ray needs, then `fields`. */
+const sendSubsegment = (
+  active: NonNullable<ReturnType<typeof activeTrace>>,
+  id: string,
+  name: string,
+  startTime: number,
+  fields: object,
+) =>
+  sendToDaemon(active.daemon, {
+    id,
+    name,
+    trace_id: active.trace.root,
+    parent_id: active.trace.parent,
+    type: 'subsegment',
+    namespace: 'aws',
+    start_time: startTime,
+    end_time: nowInSeconds(),
+    ...fields,
+  });
+
 interface CallOutcome {
   readonly status?: number | undefined;
   readonly error?: unknown;
@@ -114,15 +134,7 @@ export const traceCall = async <T>(
   const id = newId();
   const startTime = nowInSeconds();
   const send = (outcome: CallOutcome) =>
-    sendToDaemon(active.daemon, {
-      id,
-      name: spec.name,
-      trace_id: active.trace.root,
-      parent_id: active.trace.parent,
-      type: 'subsegment',
-      namespace: 'aws',
-      start_time: startTime,
-      end_time: nowInSeconds(),
+    sendSubsegment(active, id, spec.name, startTime, {
       ...(spec.aws ? { aws: spec.aws } : {}),
       ...(spec.metadata ? { metadata: { athos: spec.metadata } } : {}),
       ...outcomeFields(outcome),
@@ -176,15 +188,7 @@ export const traceAwsCalls = <Client extends TraceableClient>(client: Client): C
       const region = typeof client.config.region === 'string' ? client.config.region : await client.config.region();
       const startTime = nowInSeconds();
       const send = (metadata: SdkMetadata['$metadata'], error?: unknown) =>
-        sendToDaemon(active.daemon, {
-          id,
-          name: (context.clientName ?? 'AWS').replace(/Client$/, ''),
-          trace_id: active.trace.root,
-          parent_id: active.trace.parent,
-          type: 'subsegment',
-          namespace: 'aws',
-          start_time: startTime,
-          end_time: nowInSeconds(),
+        sendSubsegment(active, id, (context.clientName ?? 'AWS').replace(/Client$/, ''), startTime, {
           aws: {
             operation: (context.commandName ?? '').replace(/Command$/, ''),
             region,
