@@ -218,7 +218,7 @@ const main = async () => {
     }
 
     step(
-      `Load: the local server against a plain node:http server making the same DynamoDB calls, ${plan.loadRounds} interleaved rounds of ${plan.loadSeconds} s`,
+      `Load: the local server against a plain node:http server making the same DynamoDB calls and cryptography, ${plan.loadRounds} interleaved rounds of ${plan.loadSeconds} s`,
     );
     const api = await startServer('bin/bench/apiServer.ts', { BENCH_API_SETTINGS: JSON.stringify(settings) });
     stops.push(api.stop);
