@@ -72,8 +72,13 @@ export const callsFor = (plans: Plans, operation: Operation): Sent[] => {
  * verifies the very tokens the API would.
  */
 export interface ReferenceCrypto {
-  readonly before: (operation: Operation, bearer: string) => unknown;
-  readonly after: (operation: Operation, output: Record<string, unknown>) => Record<string, unknown>;
+  /** What the credential vouches for: the key's hash (its lookup key), or a token's claims. */
+  readonly before: (operation: Operation, bearer: string) => Record<string, unknown>;
+  readonly after: (
+    operation: Operation,
+    vouched: Record<string, unknown>,
+    output: Record<string, unknown>,
+  ) => Record<string, unknown>;
 }
 
 export const referenceCrypto = (sessionKeySet: string): ReferenceCrypto => {
@@ -87,19 +92,19 @@ export const referenceCrypto = (sessionKeySet: string): ReferenceCrypto => {
     );
   return {
     before: (operation, bearer) => {
-      if (operation !== 'redeem') return createHash('sha256').update(bearer).digest('hex');
+      if (operation !== 'redeem') return { keyHash: createHash('sha256').update(bearer).digest('hex') };
       const [header = '', payload = '', signature = ''] = bearer.split('.');
       if (!timingSafeEqual(Buffer.from(signature, 'base64url'), hs256(sessionKey, `${header}.${payload}`)))
         throw new Error('the reference was given a token the API did not sign');
-      return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+      return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
     },
-    after: (operation, output) => {
+    after: (operation, vouched, output) => {
       if (operation === 'mint') {
         const input = `eyJhbGciOiJIUzI1NiJ9.${claims({ sub: 'rep_1001', aid: 'agency_north' })}`;
         return { token: `${input}.${hs256(sessionKey, input).toString('base64url')}` };
       }
       if (operation === 'redeem') {
-        const input = `eyJhbGciOiJFZERTQSJ9.${claims({ sub: newCallId(), drill: 'ma-full-sale' })}`;
+        const input = `eyJhbGciOiJFZERTQSJ9.${claims({ sub: newCallId(), tid: vouched.tid, drill: 'ma-full-sale' })}`;
         return { ticket: `${input}.${sign(null, Buffer.from(input), ticketKey).toString('base64url')}` };
       }
       if (operation === 'list' && output.LastEvaluatedKey !== undefined) {
@@ -122,7 +127,7 @@ export const runReference = async (
   crypto: ReferenceCrypto,
   request: { operation: Operation; bearer: string; calls: readonly Sent[] },
 ) => {
-  crypto.before(request.operation, request.bearer);
+  const vouched = crypto.before(request.operation, request.bearer);
   let output: Record<string, unknown> = {};
   for (const { command, input } of request.calls) {
     const Command = commands[command];
@@ -131,7 +136,7 @@ export const runReference = async (
   }
   const body = {
     items: output.Items ?? output.Responses ?? output.Attributes,
-    ...crypto.after(request.operation, output),
+    ...crypto.after(request.operation, vouched, output),
   };
   return { statusCode: 200, body: JSON.stringify(body) };
 };
