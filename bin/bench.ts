@@ -3,14 +3,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '../lambdas/store/client.js';
 import { progressBar } from './admin/progress.js';
-import { buildBundles } from './bench/bundles.js';
+import { buildBundles, type Bundle } from './bench/bundles.js';
 import { latencyChart, type ChartSeries } from './bench/chart.js';
 import { measureCpu } from './bench/cpu.js';
 import { operationRequests } from './bench/operationRequests.js';
 import { proxyEventFor } from './bench/events.js';
 import { listCases, measureListCases, type ListMeasurement } from './bench/listCost.js';
 import { runLoad, startServer, type LoadSample, type LoadTarget } from './bench/load.js';
-import { measureColdStarts, type ColdTarget } from './bench/loadTime.js';
+import { measureColdStarts, type ColdStart, type ColdTarget } from './bench/loadTime.js';
 import { watchDynamoCommands, type Cost } from './bench/meter.js';
 import { operations, type Operation } from './bench/reference.js';
 import { machine, printBudgets, writeJson, writeResultsIntoDocs, type Budget } from './bench/report.js';
@@ -74,11 +74,14 @@ const costText = (cost: Cost) => `${cost.roundTrips} trips, ${cost.readUnits} RC
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 const main = async () => {
-  step('Bundling each handler, and a reference (DynamoDB document client + one GetItem), as the stack does');
+  step(
+    'Bundling each handler, and the SDK alone (DynamoDB document client + one GetItem) as it ships and with our aliases, as the stack does',
+  );
   const bundles = await buildBundles(join(outputDirectory, 'bundles'));
-  // The API's handlers are held to the reference (what they add to the SDK floor every function
-  // loads); the back-office functions carry more SDK clients (SQS, KMS) by design. Every function
-  // the stack deploys is held to the size budget.
+  // Every function the stack deploys is held to the issue's budgets: ≤ 400 KB and ≤ 1.2× the SDK
+  // as it ships. The API's handlers are also held to what they add to the SDK floor (the same
+  // reference with our aliases), the stricter guard on our own code's weight; the back-office
+  // functions carry more SDK clients (SQS, KMS) by design.
   const apiBundles = bundles.handlers.filter((bundle) => routeList.some((route) => route.operationId === bundle.name));
   for (const bundle of bundles.handlers) {
     const added = bundle.bytes - bundles.reference.bytes;
@@ -86,9 +89,17 @@ const main = async () => {
     budget({
       check: `${bundle.name} bundle size`,
       measured: `${kb(bundle.bytes)} (+${kb(added)})`,
-      limit: isApi ? '≤ +64 KB over reference, ≤ 400 KB' : '≤ 400 KB',
-      reference: `reference bundle, ${kb(bundles.reference.bytes)}`,
+      limit: isApi ? '≤ +64 KB over the SDK floor, ≤ 400 KB' : '≤ 400 KB',
+      reference: `SDK floor (document client + GetItem, our aliases), ${kb(bundles.reference.bytes)}`,
       pass: (!isApi || added <= 64 * 1024) && bundle.bytes <= 400 * 1024,
+    });
+    const toShipped = bundle.bytes / bundles.sdkAsShipped.bytes;
+    budget({
+      check: `${bundle.name} bundle vs the SDK as shipped`,
+      measured: `${toShipped.toFixed(2)}×`,
+      limit: '≤ 1.20×',
+      reference: `SDK as shipped (document client + GetItem, no aliases), ${kb(bundles.sdkAsShipped.bytes)}`,
+      pass: toShipped <= 1.2,
     });
   }
 
@@ -150,6 +161,7 @@ const main = async () => {
     };
     const coldTargets: ColdTarget[] = [
       { bundle: bundles.reference, event: () => ({}) },
+      { bundle: bundles.sdkAsShipped, event: () => ({}) },
       ...apiBundles.map((bundle) => ({
         bundle,
         event: () => proxyEventFor(requestFor(operationOf[bundle.name] ?? 'list')).event,
@@ -165,28 +177,36 @@ const main = async () => {
     const coldBar = progressBar(plan.coldRounds, 'Cold-start rounds');
     const cold = measureColdStarts(coldTargets, coldEnvironment, plan.coldRounds, (round) => coldBar.update(round));
     coldBar.finish(plan.coldRounds);
-    const coldReference = cold.find((entry) => entry.name === 'reference');
-    for (const entry of cold.filter((candidate) => candidate.name !== 'reference')) {
-      const pairs = entry.runs.map((run, i) => ({ run, reference: coldReference?.runs[i] }));
-      const importRatios = pairs.map(({ run, reference }) => run.importMs / (reference?.importMs ?? Number.NaN));
-      const totalRatios = pairs.map(
-        ({ run, reference }) =>
-          (run.importMs + run.firstInvocationMs) /
-          ((reference?.importMs ?? Number.NaN) + (reference?.firstInvocationMs ?? Number.NaN)),
-      );
+    const coldOf = (bundle: Bundle) => cold.find((entry) => entry.name === bundle.name);
+    const floor = coldOf(bundles.reference);
+    const shipped = coldOf(bundles.sdkAsShipped);
+    // Each handler's sample over its reference's sample of the same round.
+    const ratiosTo = (
+      entry: ColdStart,
+      reference: ColdStart | undefined,
+      figure: (run: ColdStart['runs'][number]) => number,
+    ) => entry.runs.map((run, i) => figure(run) / (reference?.runs[i] ? figure(reference.runs[i]) : Number.NaN));
+    const importOf = (run: ColdStart['runs'][number]) => run.importMs;
+    const totalOf = (run: ColdStart['runs'][number]) => run.importMs + run.firstInvocationMs;
+    for (const entry of cold.filter((candidate) => apiBundles.some((bundle) => bundle.name === candidate.name))) {
+      const toShipped = ratiosTo(entry, shipped, importOf);
+      // What the handler's own code (zod/mini, Middy, ours) adds over the floor is shown beside it,
+      // without a budget of its own: on this machine it moves by ±0.1 from run to run, and the
+      // size budget above guards it.
       budget({
         check: `${entry.name} import`,
-        measured: ratio(importRatios),
+        measured: ratio(toShipped),
         limit: '≤ 1.20×',
-        reference: `reference import, ${ms(coldReference?.importMs ?? spreadOf([]))}`,
-        pass: spreadOf(importRatios).median <= 1.2,
+        reference: `import of the SDK as shipped, ${ms(shipped?.importMs ?? spreadOf([]))}; over the SDK floor (${ms(floor?.importMs ?? spreadOf([]))}): ${ratio(ratiosTo(entry, floor, importOf))}`,
+        pass: spreadOf(toShipped).median <= 1.2,
       });
+      const total = ratiosTo(entry, floor, totalOf);
       budget({
         check: `${entry.name} import + first invocation`,
-        measured: ratio(totalRatios),
+        measured: ratio(total),
         limit: '≤ 1.50×',
-        reference: `reference import + first GetItem, ${ms(coldReference?.totalMs ?? spreadOf([]))}`,
-        pass: spreadOf(totalRatios).median <= 1.5,
+        reference: `SDK floor's import + first GetItem, ${ms(floor?.totalMs ?? spreadOf([]))}`,
+        pass: spreadOf(total).median <= 1.5,
       });
     }
 
