@@ -82,8 +82,13 @@ const timeBlock = async (steps: (() => Promise<unknown>)[]) => {
 const result = Object.fromEntries(
   operations.map((operation) => [operation, { project: [] as number[], reference: [] as number[] }]),
 ) as unknown as CpuResult;
-for (const operation of operations)
-  for (const side of ['project', 'reference'] as const) await timeBlock(prepare(operation, side, job.requestsPerBlock));
+// Warm-up: a few blocks each, so that both sides are measured with their code optimised, as in a
+// function that has served a while (one block left the handlers' code, larger than the
+// reference's, partly unoptimised through the first rounds).
+for (let block = 0; block < 3; block++)
+  for (const operation of operations)
+    for (const side of ['project', 'reference'] as const)
+      await timeBlock(prepare(operation, side, job.requestsPerBlock));
 for (let round = 0; round < job.rounds; round++) {
   for (const operation of shuffled(operations)) {
     // Which side goes first alternates, so drift over a round hits both alike.
