@@ -44,8 +44,8 @@ const plan = {
   coldRounds: quick ? 5 : 20,
   // Many short blocks rather than a few long ones: each pair of blocks meets the same moment of a
   // shared machine, so the noise cancels in their ratio.
-  cpuRounds: quick ? 5 : 15,
-  cpuRequestsPerBlock: quick ? 30 : 40,
+  cpuRounds: quick ? 10 : 40,
+  cpuRequestsPerBlock: 15,
   // The machine's speed drifts by ×2 within a minute: short runs keep each pair of sides at the
   // same moment, and eight pairs give the median of a p99 (a handful of requests per run) room to
   // ignore bad ones.

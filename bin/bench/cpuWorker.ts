@@ -82,10 +82,11 @@ const timeBlock = async (steps: (() => Promise<unknown>)[]) => {
 const result = Object.fromEntries(
   operations.map((operation) => [operation, { project: [] as number[], reference: [] as number[] }]),
 ) as unknown as CpuResult;
-// Warm-up: a few blocks each, so that both sides are measured with their code optimised, as in a
-// function that has served a while (one block left the handlers' code, larger than the
-// reference's, partly unoptimised through the first rounds).
-for (let block = 0; block < 3; block++)
+// Warm-up: 120 requests or more each, so that both sides are measured with their code optimised,
+// as in a function that has served a while (one short block left the handlers' code, larger than
+// the reference's, partly unoptimised through the first rounds).
+const warmUpBlocks = Math.ceil(120 / job.requestsPerBlock);
+for (let block = 0; block < warmUpBlocks; block++)
   for (const operation of operations)
     for (const side of ['project', 'reference'] as const)
       await timeBlock(prepare(operation, side, job.requestsPerBlock));
