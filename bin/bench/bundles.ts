@@ -28,7 +28,8 @@ const handlersDirectory = 'lambdas/handlers';
 
 /**
  * Every function the stack deploys (each file of lambdas/handlers is one), named by its operationId
- * when it serves a route, and the reference, bundled with exactly the options the stack deploys with.
+ * when it serves a route, and the reference as the SDK floor, bundled with exactly the options the
+ * stack deploys with; and the reference as the SDK ships, with the same options but our aliases.
  */
 export const buildBundles = async (
   directory: string,
