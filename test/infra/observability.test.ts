@@ -2,24 +2,21 @@ import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { Stack } from 'aws-cdk-lib';
 import { routeList, routes } from '../../lambdas/http/routes.js';
 import { metricNames } from '../../lambdas/observability/metricCatalog.js';
-import { synthesize } from './synth.js';
+import { synthesizeTemplateOnly } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 let template: Template;
 let stack: Stack;
 let resources: Record<string, Resource>;
 
-/** Stage variants, synthesized without bundling the handlers (the main template bundles them). */
-const variant = (context: Record<string, unknown>) => synthesize({ 'aws:cdk:bundling-stacks': [], ...context });
-
 /** A quiet stage. */
-let quiet: ReturnType<typeof synthesize>;
+let quiet: ReturnType<typeof synthesizeTemplateOnly>;
 beforeAll(() => {
-  quiet = variant({ 'athos:logLevel': 'warn' });
+  quiet = synthesizeTemplateOnly({ 'athos:logLevel': 'warn' });
 }, 300_000);
 
 beforeAll(() => {
-  ({ template, stack } = variant({}));
+  ({ template, stack } = synthesizeTemplateOnly());
   resources = template.toJSON().Resources;
 }, 300_000);
 
@@ -65,7 +62,7 @@ describe('function logs', () => {
   });
 
   it('take their level and retention from the stage settings, and metrics one namespace per stage', () => {
-    const { template: staging } = variant({
+    const { template: staging } = synthesizeTemplateOnly({
       'athos:stageName': 'staging',
       'athos:logLevel': 'debug',
       'athos:logRetentionDays': '30',

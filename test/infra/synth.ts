@@ -21,6 +21,13 @@ export const synthesize = (context: Record<string, unknown> = {}) => {
   return { stack, template: Template.fromStack(stack), outdir, assembly };
 };
 
+/**
+ * The same app for a test that reads the template, not the bundles: NodejsFunction skips esbuild
+ * (a second or so per function on a busy machine), and every resource is as `synthesize` makes it.
+ */
+export const synthesizeTemplateOnly = (context: Record<string, unknown> = {}) =>
+  synthesize({ 'aws:cdk:bundling-stacks': [], ...context });
+
 /** The context cdk.json gives a deploy. */
 const cdkJsonContext = (): Record<string, unknown> =>
   (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;

@@ -1,12 +1,12 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { synthesize } from './synth.js';
+import { synthesizeTemplateOnly } from './synth.js';
 
 let template: Template;
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  ({ template } = synthesize());
+  ({ template } = synthesizeTemplateOnly());
   resources = template.toJSON().Resources;
 }, 120_000);
 
@@ -166,7 +166,7 @@ describe('webhook delivery', () => {
   });
 
   it('sends the webhook alarms to the alarm topic when there is one', () => {
-    const { template: withEmail } = synthesize({ 'athos:alarmEmail': 'oncall@example.com' });
+    const { template: withEmail } = synthesizeTemplateOnly({ 'athos:alarmEmail': 'oncall@example.com' });
     const webhookAlarms = Object.entries(withEmail.findResources('AWS::CloudWatch::Alarm')).filter(([id]) =>
       id.startsWith('Webhooks'),
     );
