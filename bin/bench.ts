@@ -10,7 +10,7 @@ import { operationRequests } from './bench/operationRequests.js';
 import { proxyEventFor } from './bench/events.js';
 import { listCases, measureListCases, type ListMeasurement } from './bench/listCost.js';
 import { runLoad, startServer, type LoadSample, type LoadTarget } from './bench/load.js';
-import { measureColdStarts, type ColdStart, type ColdTarget } from './bench/loadTime.js';
+import { measureColdStarts, type ColdRun, type ColdStart, type ColdTarget } from './bench/loadTime.js';
 import { watchDynamoCommands, type Cost } from './bench/meter.js';
 import { operations, type Operation } from './bench/reference.js';
 import { machine, printBudgets, writeJson, writeResultsIntoDocs, type Budget } from './bench/report.js';
@@ -185,13 +185,10 @@ const main = async () => {
     const floor = coldOf(bundles.reference);
     const shipped = coldOf(bundles.sdkAsShipped);
     // Each handler's sample over its reference's sample of the same round.
-    const ratiosTo = (
-      entry: ColdStart,
-      reference: ColdStart | undefined,
-      figure: (run: ColdStart['runs'][number]) => number,
-    ) => entry.runs.map((run, i) => figure(run) / (reference?.runs[i] ? figure(reference.runs[i]) : Number.NaN));
-    const importOf = (run: ColdStart['runs'][number]) => run.importMs;
-    const totalOf = (run: ColdStart['runs'][number]) => run.importMs + run.firstInvocationMs;
+    const ratiosTo = (entry: ColdStart, reference: ColdStart | undefined, figure: (run: ColdRun) => number) =>
+      entry.runs.map((run, i) => figure(run) / (reference?.runs[i] ? figure(reference.runs[i]) : Number.NaN));
+    const importOf = (run: ColdRun) => run.importMs;
+    const totalOf = (run: ColdRun) => run.importMs + run.firstInvocationMs;
     for (const entry of cold.filter((candidate) => apiBundles.some((bundle) => bundle.name === candidate.name))) {
       const toShipped = ratiosTo(entry, shipped, importOf);
       // What the handler's own code (zod/mini, Middy, ours) adds over the floor is shown beside it,

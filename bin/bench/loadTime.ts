@@ -14,10 +14,16 @@ export interface ColdTarget {
   readonly event: () => unknown;
 }
 
+/** One cold start: the bundle's import, then its first invocation, in milliseconds. */
+export interface ColdRun {
+  readonly importMs: number;
+  readonly firstInvocationMs: number;
+}
+
 export interface ColdStart {
   readonly name: string;
   /** Every sample, by round: ratios to the reference pair samples of the same round. */
-  readonly runs: readonly { importMs: number; firstInvocationMs: number }[];
+  readonly runs: readonly ColdRun[];
   readonly importMs: Spread;
   readonly firstInvocationMs: Spread;
   readonly totalMs: Spread;
@@ -46,7 +52,7 @@ const coldStart = (target: ColdTarget, environment: NodeJS.ProcessEnv) => {
   });
   if (run.status !== 0) throw new Error(`cold start of ${target.bundle.name} failed: ${run.stderr}`);
   const output = run.stdout.slice(run.stdout.lastIndexOf('{"importMs"'));
-  return JSON.parse(output) as { importMs: number; firstInvocationMs: number };
+  return JSON.parse(output) as ColdRun;
 };
 
 /**
@@ -59,9 +65,7 @@ export const measureColdStarts = (
   rounds: number,
   onRound: (round: number) => void,
 ): ColdStart[] => {
-  const samples = new Map(
-    targets.map((target) => [target.bundle.name, [] as { importMs: number; firstInvocationMs: number }[]]),
-  );
+  const samples = new Map(targets.map((target) => [target.bundle.name, [] as ColdRun[]]));
   for (let round = 0; round < rounds; round++) {
     for (const target of shuffled(targets)) samples.get(target.bundle.name)?.push(coldStart(target, environment));
     onRound(round + 1);
