@@ -9,7 +9,7 @@ import { measureCpu } from './bench/cpu.js';
 import { operationRequests } from './bench/operationRequests.js';
 import { proxyEventFor } from './bench/events.js';
 import { listCases, measureListCases, type ListMeasurement } from './bench/listCost.js';
-import { runLoad, startServer, type LoadSample, type LoadTarget } from './bench/load.js';
+import { pooledLoad, runLoad, startServer, type LoadSample, type LoadStretch, type LoadTarget } from './bench/load.js';
 import { measureColdStarts, type ColdRun, type ColdStart, type ColdTarget } from './bench/loadTime.js';
 import { watchDynamoCommands, type Cost } from './bench/meter.js';
 import { operations, type Operation } from './bench/reference.js';
@@ -46,11 +46,12 @@ const plan = {
   // shared machine, so the noise cancels in their ratio.
   cpuRounds: quick ? 10 : 40,
   cpuRequestsPerBlock: 15,
-  // The machine's speed drifts by ×2 within a minute: short runs keep each pair of sides at the
-  // same moment, and eight pairs give the median of a p99 (a handful of requests per run) room to
-  // ignore bad ones.
+  // The machine's speed drifts by ×2 within a minute, and DynamoDB Local's pauses strike whichever
+  // side is running: in a round the sides take turns every half second (ABBA…), and each side's
+  // turns pool into one sample, so both meet the same moments and the same pauses.
   loadRounds: quick ? 3 : 8,
-  loadSeconds: quick ? 2 : 1.5,
+  loadTurns: quick ? 2 : 3,
+  loadTurnSeconds: 0.5,
   // After a second of load the API server's code is not yet optimised: its CPU per request was
   // 1.2–1.35× the reference's, 1.1–1.2× after 3–6 s. Both sides are warmed to a steady state.
   warmUpSeconds: quick ? 1 : 3,
@@ -239,7 +240,7 @@ const main = async () => {
     }
 
     step(
-      `Load: the local server against a plain node:http server making the same DynamoDB calls and cryptography, ${plan.loadRounds} interleaved rounds of ${plan.loadSeconds} s`,
+      `Load: the local server against a plain node:http server making the same DynamoDB calls and cryptography, ${plan.loadRounds} rounds of ${plan.loadTurns} turns of ${plan.loadTurnSeconds} s a side`,
     );
     const api = await startServer('bin/bench/apiServer.ts', { BENCH_API_SETTINGS: JSON.stringify(settings) });
     stops.push(api.stop);
@@ -272,15 +273,22 @@ const main = async () => {
     const load = Object.fromEntries(
       operations.map((operation) => [operation, { project: [] as LoadSample[], reference: [] as LoadSample[] }]),
     ) as Record<Operation, { project: LoadSample[]; reference: LoadSample[] }>;
-    const loadBar = progressBar(plan.loadRounds * operations.length, 'Load runs');
+    const loadBar = progressBar(plan.loadRounds * operations.length, 'Load rounds');
     let loadDone = 0;
     for (let round = 0; round < plan.loadRounds; round++) {
       for (const operation of shuffled(operations)) {
-        const sides = round % 2 === 0 ? (['project', 'reference'] as const) : (['reference', 'project'] as const);
-        for (const side of sides)
-          load[operation][side].push(
-            await runLoad(servers[side], loadTargets[operation], { connections: 10, seconds: plan.loadSeconds }),
-          );
+        const stretches = { project: [] as LoadStretch[], reference: [] as LoadStretch[] };
+        for (let turn = 0; turn < plan.loadTurns; turn++) {
+          // ABBA: neither side is always the one that follows the other.
+          const sides =
+            (round + turn) % 2 === 0 ? (['project', 'reference'] as const) : (['reference', 'project'] as const);
+          for (const side of sides)
+            stretches[side].push(
+              await runLoad(servers[side], loadTargets[operation], { connections: 10, seconds: plan.loadTurnSeconds }),
+            );
+        }
+        load[operation].project.push(pooledLoad(stretches.project));
+        load[operation].reference.push(pooledLoad(stretches.reference));
         loadBar.update(++loadDone);
       }
     }

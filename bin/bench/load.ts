@@ -2,11 +2,20 @@ import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
 
 export interface LoadSample {
+  /** Answers within the load's time, over that time. */
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly requests: number;
   /** Connection errors, timeouts and non-2xx answers. */
+  readonly errors: number;
+}
+
+/** One stretch of load on one server, its latencies kept so the stretches of a round pool. */
+export interface LoadStretch {
+  readonly seconds: number;
+  /** Of every answer received within the stretch's time. */
+  readonly latenciesMs: number[];
   readonly errors: number;
 }
 
@@ -37,17 +46,30 @@ export const startServer = (script: string, env: Record<string, string>): Promis
     );
   });
 
-/** autocannon: a fixed number of connections for a fixed time against one request. */
+/**
+ * autocannon: a fixed number of connections for a fixed time against one request. What counts is
+ * what is answered within that time, timed here: autocannon's own req/s is a mean over whole
+ * seconds, which for a run of 1.5 s is the first second and a half-empty one (0.75× the rate).
+ */
 export const runLoad = async (
   url: string,
   target: LoadTarget,
   options: { connections: number; seconds: number },
-): Promise<LoadSample> => {
+): Promise<LoadStretch> => {
   const { freshAuthorization } = target;
+  const latenciesMs: number[] = [];
+  const endsAt = performance.now() + options.seconds * 1000;
   const result = await autocannon({
     url,
     connections: options.connections,
     duration: options.seconds,
+    // autocannon ends a run at the first sample tick after its time is up: at 100 ms rather than
+    // its default second, a run takes the time asked of it.
+    sampleInt: 100,
+    setupClient: (client) =>
+      client.on('response', (_status: number, _bytes: number, latencyMs: number) => {
+        if (performance.now() <= endsAt) latenciesMs.push(latencyMs);
+      }),
     requests: [
       {
         method: target.method,
@@ -65,12 +87,21 @@ export const runLoad = async (
       },
     ],
   });
-  const latency = result.latency as unknown as { p50: number; p99: number };
+  return { seconds: options.seconds, latenciesMs, errors: result.errors + result.timeouts + result.non2xx };
+};
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+/** Stretches of one server as one sample: the rate over their summed time, percentiles over all their answers. */
+export const pooledLoad = (stretches: readonly LoadStretch[]): LoadSample => {
+  const latencies = stretches.flatMap((stretch) => stretch.latenciesMs).sort((a, b) => a - b);
+  const seconds = stretches.reduce((sum, stretch) => sum + stretch.seconds, 0);
   return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: latency.p50,
-    p99Ms: latency.p99,
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts + result.non2xx,
+    requestsPerSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    requests: latencies.length,
+    errors: stretches.reduce((sum, stretch) => sum + stretch.errors, 0),
   };
 };
