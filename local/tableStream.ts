@@ -45,6 +45,21 @@ export interface TableStreamSource {
 
 type Json = Record<string, any>;
 
+/** A streams call DynamoDB Local refused; `type` is its error's name (`TrimmedDataAccessException`…). */
+class StreamsCallError extends Error {
+  constructor(
+    action: string,
+    status: number,
+    text: string,
+    readonly type: string,
+  ) {
+    super(`DynamoDB Local streams ${action} answered ${status}: ${text}`);
+  }
+}
+
+/** `{"__type":"com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",…}` → its last part. */
+const errorTypeOf = (text: string): string => /"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(text)?.[1] ?? '';
+
 const streamsCall = async (endpoint: string, action: string, body: Json): Promise<Json> => {
   const response = await fetch(endpoint, {
     method: 'POST',
@@ -58,9 +73,17 @@ const streamsCall = async (endpoint: string, action: string, body: Json): Promis
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`DynamoDB Local streams ${action} answered ${response.status}: ${text}`);
+  if (!response.ok) throw new StreamsCallError(action, response.status, text, errorTypeOf(text));
   return JSON.parse(text) as Json;
 };
+
+/**
+ * An iterator DynamoDB Local no longer honours. It numbers stream records across all its tables, so
+ * one taken at TRIM_HORIZON of an empty shard is refused (TrimmedDataAccessException) once that
+ * shard's first record comes after another table's; AWS's would read it. And any iterator expires
+ * 15 minutes after it was handed out.
+ */
+const staleIterator = new Set(['TrimmedDataAccessException', 'ExpiredIteratorException']);
 
 const dynamoCall = async (endpoint: string, action: string, body: Json): Promise<Json> => {
   const response = await fetch(endpoint, {
@@ -195,6 +218,26 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
     return wanted;
   };
 
+  /**
+   * The shard's next records; for a stale iterator, those after the last record handled (or, with
+   * none handled yet, from the oldest), through a fresh one. Undefined when the shard has no
+   * iterator to give any more.
+   */
+  const recordsOf = async (shardId: string, iterator: string): Promise<Json | undefined> => {
+    try {
+      return await streamsCall(endpoint, 'GetRecords', { ShardIterator: iterator, Limit: 1_000 });
+    } catch (error) {
+      if (!(error instanceof StreamsCallError && staleIterator.has(error.type))) throw error;
+      const fresh = await iteratorFor(shardId);
+      if (!fresh) {
+        iterators.delete(shardId);
+        return undefined;
+      }
+      iterators.set(shardId, fresh);
+      return streamsCall(endpoint, 'GetRecords', { ShardIterator: fresh, Limit: 1_000 });
+    }
+  };
+
   const poll = async () => {
     while (!stopping) {
       let read = 0;
@@ -202,7 +245,8 @@ export const startTableStreamSource = async (options: TableStreamSourceOptions):
         await discoverShards();
         for (const [shardId, iterator] of iterators) {
           if (stopping) break;
-          const output = await streamsCall(endpoint, 'GetRecords', { ShardIterator: iterator, Limit: 1_000 });
+          const output = await recordsOf(shardId, iterator);
+          if (!output) continue;
           const records = ((output.Records ?? []) as DynamoDBRecord[]).map((record) => ({ ...record, eventSourceARN }));
           read += records.length;
           await handle(records);
