@@ -14,6 +14,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/support/globalSetup.cjs',
   globalTeardown: '<rootDir>/test/support/globalTeardown.cjs',
+  testSequencer: '<rootDir>/test/support/longSuitesFirst.cjs',
   setupFiles: ['<rootDir>/test/support/quietLogs.ts'],
   // A wide margin for ordinary tests on a busy 2-core machine (CI shares it with other jobs); the
   // few long tests (fuzzing, properties, concurrency rounds, CLI processes, synth) set their own.
