@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
+import { percentile } from './stats.js';
 
 export interface LoadSample {
   /** Answers within the load's time, over that time. */
@@ -89,9 +90,6 @@ export const runLoad = async (
   });
   return { seconds: options.seconds, latenciesMs, errors: result.errors + result.timeouts + result.non2xx };
 };
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 /** Stretches of one server as one sample: the rate over their summed time, percentiles over all their answers. */
 export const pooledLoad = (stretches: readonly LoadStretch[]): LoadSample => {

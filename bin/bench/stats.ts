@@ -14,6 +14,10 @@ export const spreadOf = (values: readonly number[]): Spread => {
   return { median, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN, n: sorted.length };
 };
 
+/** The `p`th percentile (nearest rank) of values sorted in ascending order. */
+export const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+
 /** `median [min–max] (n=…)` with the given digits and unit. */
 export const formatSpread = (spread: Spread, digits = 2, unit = '') =>
   `${spread.median.toFixed(digits)}${unit} [${spread.min.toFixed(digits)}–${spread.max.toFixed(digits)}] n=${spread.n}`;

@@ -23,6 +23,7 @@ import { newKeySet } from '../../local/localState.js';
 import { createSqsEndpoint } from '../../local/sqsEndpoint.js';
 import { createWebhookListener, type ListenerAnswer, type ReceivedWebhook } from '../../local/webhookListener.js';
 import { createLocalWebhookQueues, localWebhookEnvironment, startLocalWebhooks } from '../../local/webhooks.js';
+import { percentile } from './stats.js';
 
 /**
  * The webhook burst: `calls` calls scored at once, each announced to three endpoints of one
@@ -50,9 +51,6 @@ const listen = async (server: Server) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
 const pool = async <T>(items: readonly T[], width: number, work: (item: T) => Promise<void>) => {
   let next = 0;
