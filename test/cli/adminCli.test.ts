@@ -6,8 +6,8 @@ import { createRedeemedCall, itemsOfTenant, testTable } from '../support/fixture
 import { startTestApi, type TestApi } from '../support/testApi.js';
 
 const table = testTable();
-// Every CLI call is a fresh Node process loading TypeScript, and a test makes several: on a busy
-// machine that is tens of seconds.
+// Every CLI call is a fresh Node process, and a test makes several: on a busy machine that is tens
+// of seconds.
 jest.setTimeout(180_000);
 let api: TestApi;
 beforeAll(async () => {

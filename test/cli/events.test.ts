@@ -44,8 +44,8 @@ const fileOf = (name: string, content: unknown) => {
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 };
-// Each test starts the CLI as separate processes, and tsx compiles it anew in each: a few seconds
-// apiece on a quiet machine, many times that on a busy one.
+// Each test starts the CLI as several separate processes: a second or two on a quiet machine,
+// many times that on a busy one.
 jest.setTimeout(180_000);
 
 const events = (args: string[]) => admin(['events', ...args, '--queue-url', callEvents.queueUrl]);

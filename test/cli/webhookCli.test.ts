@@ -9,8 +9,8 @@ import { eventually, startReceiver, startWebhookPipeline, type WebhookPipeline }
  * `athos-admin webhook …` as an operator runs it (a separate process), against a table whose
  * webhook pipeline runs in this test, so `webhook test` and `replay` really deliver.
  */
-// Each test starts the CLI as separate processes, and tsx compiles it anew in each: a few seconds
-// apiece on a quiet machine, many times that on a busy one.
+// Each test starts the CLI as several separate processes: a second or two on a quiet machine,
+// many times that on a busy one.
 jest.setTimeout(300_000);
 
 let pipeline: WebhookPipeline;

@@ -8,10 +8,17 @@ export interface CliResult {
   readonly json: any;
 }
 
+/** The CLI bundled by the global setup (adminCliBundle.ts). */
+const adminCliBundle = (): string => {
+  const bundle = process.env.ATHOS_TEST_ADMIN_CLI;
+  if (!bundle) throw new Error('the admin CLI was not bundled: run the tests with jest (see jest.config.js)');
+  return bundle;
+};
+
 /**
- * Runs `athos-admin` as an operator would (a separate process), against the test table (or
- * `table`), with `--json`. `env` adds to the environment, e.g. ATHOS_ADMIN_NOW to pin its clock;
- * `stdin` is what the operator pipes in.
+ * Runs `athos-admin` as an operator would (a separate process; its code bundled), against the test
+ * table (or `table`), with `--json`. `env` adds to the environment, e.g. ATHOS_ADMIN_NOW to pin its
+ * clock; `stdin` is what the operator pipes in.
  */
 export const admin = (
   args: string[],
@@ -22,7 +29,7 @@ export const admin = (
     const child = execFile(
       process.execPath,
       [
-        'bin/athos-admin.js',
+        adminCliBundle(),
         ...args,
         '--table',
         table,
@@ -32,7 +39,11 @@ export const admin = (
         '--actor',
         'test-operator',
       ],
-      { env: { ...process.env, ...env }, timeout: 120_000 },
+      {
+        // As bin/athos-admin.js sets it: the SDK's notice about Node.js 20 is not the CLI's output.
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+        timeout: 120_000,
+      },
       (error, stdout, stderr) => {
         let json: unknown;
         try {

@@ -1,2 +1,8 @@
 require('tsx/cjs');
-module.exports = require('./stopDatabase.ts').default;
+const { removeAdminCliBundle } = require('./adminCliBundle.ts');
+const stopDatabase = require('./stopDatabase.ts').default;
+
+module.exports = async () => {
+  removeAdminCliBundle(process.env.ATHOS_TEST_ADMIN_CLI);
+  await stopDatabase();
+};
