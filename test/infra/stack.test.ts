@@ -235,7 +235,7 @@ describe('the functions', () => {
     },
   );
 
-  it('bundles every function it deploys (the API, call events, simulator, webhook fan-out and sender) within 400 KB', () => {
+  it('bundles every function it deploys (the API, call events, simulator, webhook fan-out and sender) as one ESM file within 400 KB, the SDK inside', () => {
     const bundles = ofType('AWS::Lambda::Function')
       .filter(([, fn]) => fn.Properties.Runtime === 'nodejs24.x')
       .map(([id, fn]) => [id, bundleOf(outdir, fn.Metadata?.['aws:asset:path'] ?? '')] as const);
@@ -250,6 +250,8 @@ describe('the functions', () => {
     );
     for (const [id, bundle] of bundles) {
       expect([id, Buffer.byteLength(bundle) <= 400 * 1024]).toEqual([id, true]);
+      expect([id, bundle.startsWith("import{createRequire as __athosRequire}from'node:module'")]).toEqual([id, true]);
+      expect([id, /from\s*["']@aws-sdk\//.test(bundle)]).toEqual([id, false]);
       // The SDK's default credential chain gives way to the environment's credentials, all Lambda has.
       expect([id, bundle.includes('credential-provider-sso')]).toEqual([id, false]);
       // Loaded when first used, not at every cold start: web streams (Middy uses them only for
