@@ -4,7 +4,7 @@ import { createDocumentClient } from '../../lambdas/store/client.js';
 import { ensureTable } from '../../local/ensureTable.js';
 import { startTableStreamSource, type TableStreamSource } from '../../local/tableStream.js';
 import { dynamoEndpoint } from '../support/testSettings.js';
-import { eventually } from '../support/webhooks.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * The local stand-in for Lambda's stream event source, on DynamoDB Local's stream. DynamoDB Local
@@ -60,9 +60,10 @@ it('reads the first records of a shard whose first iterator DynamoDB Local came 
     idleMs: 20,
   });
 
-  await eventually('the raced record handled', () => handled.includes('TEST#first'));
+  const handledOf = (pk: string) => async () => handled.includes(pk) || undefined;
+  await eventually(handledOf('TEST#first'), { what: 'the raced record handled' });
   await put('TEST#second');
-  await eventually('the next record handled', () => handled.includes('TEST#second'));
+  await eventually(handledOf('TEST#second'), { what: 'the next record handled' });
   expect(raced).toBe(true);
   expect(handled).toEqual(['TEST#first', 'TEST#second']);
 });
